@@ -1,0 +1,45 @@
+//! Subcommands, one file each: usage text at the top, one `run` function.
+
+mod extract;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Exit code when an input could not be read or output could not be written.
+pub const EXIT_FAILURE: u8 = 2;
+/// Exit code when every input was read but some are not reports.
+pub const EXIT_NOT_ALL_REPORTS: u8 = 1;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "xxgk",
+    version,
+    about = "Turn 政府信息公开工作年度报告 pages into clean, checked data",
+    long_about = "xxgk reads Chinese government information-disclosure annual reports \
+(政府信息公开工作年度报告) — saved HTML pages, text dumps or crawled URLs — and turns the \
+three statistical tables of the national template into typed, checked data.\n\n\
+Every table cell is found by its row and column labels, never by counting numbers in \
+order; a cell that cannot be placed with certainty is null with a warning. The template's \
+arithmetic (勾稽关系) is checked and every failing check names its cells.",
+    after_help = "Examples:\n  \
+xxgk extract samples/seed-shaodong-2023.txt\n  \
+xxgk extract --format csv-long samples/*.html > cells.csv\n  \
+curl -s URL | xxgk extract -\n\n\
+Exit codes: 0 all inputs are reports; 1 some input is not a report; 2 an input or output failed."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    Extract(extract::Args),
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Extract(args) => extract::run(args),
+    }
+}

@@ -1,0 +1,39 @@
+//! Errors that stop xxgk from reading an input at all. A page that is
+//! readable but is not a report is not an error: it is a `not_a_report` record.
+
+use std::io;
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{}: no such file", path.display())]
+    NotFound { path: PathBuf },
+    #[error("{}: is a directory; give the report files inside it", path.display())]
+    IsDirectory { path: PathBuf },
+    #[error("{}: cannot read: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("{}: cannot write: {source}", path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+}
+
+impl Error {
+    /// Classifies an I/O error met while reading `path`.
+    pub fn reading(path: impl Into<PathBuf>, source: io::Error) -> Self {
+        let path = path.into();
+        match source.kind() {
+            io::ErrorKind::NotFound => Error::NotFound { path },
+            io::ErrorKind::IsADirectory => Error::IsDirectory { path },
+            _ => Error::Read { path, source },
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

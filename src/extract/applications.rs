@@ -1,0 +1,196 @@
+//! Table 三 `applications`: 25 (or 23) rows × 7 applicant columns, found by
+//! row label; values placed by column header where the page gives a grid, by
+//! position only when the row holds exactly the template's number of cells.
+
+use std::collections::HashMap;
+
+use super::columns::{applicant_column, column_headers};
+use super::rows::{Cell, Row};
+use super::{CellKind, Extraction};
+use crate::flatten::{Block, Document};
+use crate::model::Template;
+use crate::template::{
+    APPLICANT_COLUMNS, ApplicationLabel, Group, LEGAL_PERSON_SUBTOTAL, application_label,
+    application_rows,
+};
+
+const TABLE: &str = "applications";
+
+pub fn extract(rows: &[Row], doc: &Document, template: Template, out: &mut Extraction) {
+    let mut group: Option<Group> = None;
+    let mut headers = GridHeaders::default();
+    let mut subtotal_at: Option<usize> = None;
+    let mut inside = false;
+    for row in rows {
+        let mut own = None;
+        for label in &row.labels {
+            let class = application_label(label, group);
+            group = match class {
+                Some(ApplicationLabel::Group(g)) => Some(g),
+                Some(ApplicationLabel::Row(key)) => group_of_row(key),
+                Some(ApplicationLabel::Results) => None,
+                None => group,
+            };
+            if label.contains("小计") && subtotal_at.is_none() {
+                subtotal_at = Some(text_subtotal_position(&row.labels));
+            }
+            own = class;
+        }
+        if row.values.is_empty() {
+            continue;
+        }
+        let key = match own {
+            Some(ApplicationLabel::Row(key)) => key,
+            Some(ApplicationLabel::Group(Group::Other)) if template == Template::T2019 => {
+                "other_processing"
+            }
+            Some(ApplicationLabel::Group(g)) => g.subtotal_key(),
+            _ => {
+                if inside && row.label().is_some_and(|l| l.chars().count() < 60) {
+                    out.warn(
+                        "extra_row",
+                        Some(format!("{TABLE}")),
+                        format!(
+                            "row {:?} in table 三 is not a template row; its values were not used",
+                            row.label().unwrap_or_default()
+                        ),
+                    );
+                }
+                continue;
+            }
+        };
+        if key == "new_received" {
+            inside = true;
+        }
+        if !inside && key != "carried_over" {
+            // Result labels in prose or another table before table 三 begins.
+            continue;
+        }
+        if out.is_located(TABLE, key) {
+            out.warn(
+                "duplicate_row",
+                Some(format!("{TABLE}.{key}")),
+                format!("row {key} appears again on the page; the first one was kept"),
+            );
+            continue;
+        }
+        let columns = headers.columns_for(doc, rows, row);
+        place_row(row, key, columns.as_deref(), subtotal_at, out);
+        if key == "carried_forward" {
+            inside = false;
+        }
+    }
+    for key in application_rows(template) {
+        if !out.is_located(TABLE, key) {
+            out.missing_row(TABLE, key, &APPLICANT_COLUMNS);
+        }
+    }
+}
+
+/// The result group a row belongs to, if any.
+fn group_of_row(key: &str) -> Option<Group> {
+    Group::ALL
+        .into_iter()
+        .find(|g| key.starts_with(g.prefix()) && key != "other_processing")
+}
+
+/// Places a row's values on columns: by grid header when every value cell has
+/// a known header, else by position when the count is the template's.
+fn place_row(
+    row: &Row,
+    key: &'static str,
+    headers: Option<&[Option<&'static str>]>,
+    subtotal_at: Option<usize>,
+    out: &mut Extraction,
+) {
+    if let Some(headers) = headers {
+        let mapped: Vec<(&'static str, &Cell)> = row
+            .values
+            .iter()
+            .filter_map(|c| Some((headers.get(c.column?).copied().flatten()?, c)))
+            .collect();
+        let has_all = APPLICANT_COLUMNS
+            .iter()
+            .all(|col| mapped.iter().filter(|(c, _)| c == col).count() == 1);
+        if has_all {
+            for (col, cell) in mapped {
+                out.put(TABLE, key, col, cell, CellKind::Count);
+            }
+            return;
+        }
+    }
+    let values: Vec<&Cell> = row.values.iter().collect();
+    let own: Vec<&Cell> = row.values.iter().filter(|c| !c.is_copy).collect();
+    let layout = |n: usize| -> Option<Vec<&'static str>> {
+        let mut cols = APPLICANT_COLUMNS.to_vec();
+        match n {
+            7 => Some(cols),
+            8 => {
+                cols.insert(subtotal_at?, LEGAL_PERSON_SUBTOTAL);
+                Some(cols)
+            }
+            _ => None,
+        }
+    };
+    for candidate in [values, own] {
+        if let Some(cols) = layout(candidate.len()) {
+            for (col, cell) in cols.into_iter().zip(candidate) {
+                out.put(TABLE, key, col, cell, CellKind::Count);
+            }
+            return;
+        }
+    }
+    out.unplaceable_row(
+        TABLE,
+        key,
+        &APPLICANT_COLUMNS,
+        row.values.len(),
+        "7 applicant columns",
+    );
+}
+
+/// In a text dump the header words come in reading order: 小计 after 其他
+/// means the subtotal column follows the five organisations, otherwise it
+/// precedes them.
+fn text_subtotal_position(labels: &[String]) -> usize {
+    let subtotal = labels.iter().position(|l| l.contains("小计"));
+    let other = labels.iter().position(|l| l == "其他");
+    match (subtotal, other) {
+        (Some(s), Some(o)) if s > o => 6,
+        _ => 1,
+    }
+}
+
+/// Column headers of each grid, computed once per grid.
+#[derive(Default)]
+struct GridHeaders {
+    cache: HashMap<usize, Vec<Option<&'static str>>>,
+}
+
+impl GridHeaders {
+    fn columns_for(
+        &mut self,
+        doc: &Document,
+        rows: &[Row],
+        row: &Row,
+    ) -> Option<Vec<Option<&'static str>>> {
+        row.grid_row?;
+        if let Some(cols) = self.cache.get(&row.block) {
+            return Some(cols.clone());
+        }
+        let Block::Table(grid) = &doc.blocks[row.block] else {
+            return None;
+        };
+        let first_data = rows
+            .iter()
+            .filter(|r| r.block == row.block && !r.values.is_empty())
+            .filter_map(|r| r.grid_row)
+            .min()?;
+        let cols: Vec<Option<&'static str>> = column_headers(grid, first_data)
+            .iter()
+            .map(|h| applicant_column(h))
+            .collect();
+        self.cache.insert(row.block, cols.clone());
+        Some(cols)
+    }
+}

@@ -1,0 +1,286 @@
+//! Metadata (title, agency, year, publication date) and the prose sections.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::flatten::normalize::key;
+use crate::flatten::{Block, Document};
+use crate::model::{Meta, Sections};
+
+static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(20\d\d)\s*年").unwrap());
+static PERIOD_YEAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(20\d\d)\s*年\s*1\s*月\s*1\s*日").unwrap());
+static PUBLISHED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:发布时间|发布日期|公开日期|发文日期|成文日期|印发日期|日期)\s*[:：]?\s*(20\d\d)\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})",
+    )
+    .unwrap()
+});
+static AGENCY_FIELD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:发布机构|发布机关|发文机关|发布单位)\s*[:：]?\s*([\p{Han}（）()]{2,40})")
+        .unwrap()
+});
+/// The words that end the agency part of a title.
+const REPORT_WORDS: &[&str] = &[
+    "政府信息公开工作年度报告",
+    "政府信息公开年度报告",
+    "政府信息公开工作年报",
+    "政府信息公开年报",
+    "信息公开年度报告",
+    "信息公开年报",
+    "年度报告",
+];
+
+pub fn read_meta(doc: &Document) -> Meta {
+    let title = find_title(doc);
+    let year = title
+        .as_deref()
+        .and_then(|t| YEAR.captures(t))
+        .and_then(|c| c[1].parse().ok())
+        .or_else(|| {
+            doc.blocks.iter().find_map(|b| match b {
+                Block::Text(t) => PERIOD_YEAR.captures(t).and_then(|c| c[1].parse().ok()),
+                Block::Table(_) => None,
+            })
+        });
+    let agency = title
+        .as_deref()
+        .and_then(agency_from_title)
+        .or_else(|| agency_field(doc));
+    Meta {
+        title,
+        agency,
+        year,
+        published: published_date(doc),
+        ..Meta::default()
+    }
+}
+
+/// The report's title: a short line naming an annual report, else the HTML
+/// `<title>` (without the site name after a dash).
+fn find_title(doc: &Document) -> Option<String> {
+    let is_title = |t: &str| {
+        let n = t.chars().count();
+        (8..=80).contains(&n)
+            && REPORT_WORDS.iter().any(|w| t.contains(w))
+            && YEAR.is_match(t)
+            && !t.starts_with("根据")
+            && !t.starts_with("本")
+            && !t.contains('。')
+    };
+    let from_body = doc.blocks.iter().take(200).find_map(|b| match b {
+        Block::Text(t) => Some(without_site_name(without_field_name(t))).filter(|t| is_title(t)),
+        _ => None,
+    });
+    let from_head = doc.title.as_deref().map(without_site_name);
+    match (from_body, from_head) {
+        (Some(body), _) => Some(body),
+        (None, Some(head)) if is_title(&head) => Some(head),
+        _ => None,
+    }
+}
+
+/// `标题：…` / `名称 …` → `…`: a short field name before the title.
+fn without_field_name(t: &str) -> &str {
+    for sep in ['：', ':'] {
+        if let Some((name, rest)) = t.split_once(sep)
+            && name.chars().count() <= 6
+            && !rest.trim().is_empty()
+        {
+            return rest.trim();
+        }
+    }
+    t
+}
+
+/// `…年度报告-沭阳县发改局` → `…年度报告`: the site name after a separator.
+fn without_site_name(t: &str) -> String {
+    t.split(['-', '_', '|', '—'])
+        .find(|part| REPORT_WORDS.iter().any(|w| part.contains(w)))
+        .unwrap_or(t)
+        .trim()
+        .to_string()
+}
+
+/// `邵东市人民政府2023年政府信息公开年报` / `2019年上海市人民政府办公厅政府信息…` → the agency.
+fn agency_from_title(title: &str) -> Option<String> {
+    let mut t = title.to_string();
+    if let Some(cut) = REPORT_WORDS.iter().filter_map(|w| t.find(w)).min() {
+        t.truncate(cut);
+    }
+    let t = Regex::new(r"(20\d\d)\s*年度?")
+        .map(|re| re.replace_all(&t, "").into_owned())
+        .unwrap_or(t);
+    let t: String = t
+        .trim_matches(|c: char| !c.is_alphanumeric() && c != '（' && c != '）')
+        .to_string();
+    (t.chars().count() >= 2).then_some(t)
+}
+
+fn agency_field(doc: &Document) -> Option<String> {
+    page_text(doc)
+        .lines()
+        .find_map(|line| AGENCY_FIELD.captures(line).map(|c| c[1].to_string()))
+}
+
+fn published_date(doc: &Document) -> Option<String> {
+    let text = page_text(doc);
+    let c = PUBLISHED.captures(&text)?;
+    let (y, m, d): (u32, u32, u32) = (c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?);
+    ((1..=12).contains(&m) && (1..=31).contains(&d)).then(|| format!("{y:04}-{m:02}-{d:02}"))
+}
+
+/// The page as lines of text; grid rows become one line of cells.
+fn page_text(doc: &Document) -> String {
+    let mut out = String::new();
+    for block in &doc.blocks {
+        match block {
+            Block::Text(t) => {
+                out.push_str(t);
+                out.push('\n');
+            }
+            Block::Table(grid) => {
+                for row in &grid.rows {
+                    for cell in row.iter().filter(|c| !c.is_copy) {
+                        out.push_str(&cell.text);
+                        out.push(' ');
+                    }
+                    out.push('\n');
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The six sections of the report, by their headings' words (pages renumber
+/// and reword them, so the numeral alone is not trusted).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    Overview,
+    Active,
+    Applications,
+    Review,
+    Problems,
+    Other,
+}
+
+pub fn section_heading(text: &str) -> Option<Section> {
+    let k = key(text);
+    if k.chars().count() > 45 {
+        return None;
+    }
+    let numbered = k.starts_with(['一', '二', '三', '四', '五', '六', '七'])
+        && k.chars()
+            .nth(1)
+            .is_some_and(|c| matches!(c, '、' | '.' | ',' | ' '));
+    if !numbered {
+        return None;
+    }
+    if k.contains("总体情况") || k.contains("概述") {
+        Some(Section::Overview)
+    } else if k.contains("主动公开") {
+        Some(Section::Active)
+    } else if k.contains("收到和处理") || k.contains("依申请") {
+        Some(Section::Applications)
+    } else if k.contains("行政复议") || k.contains("行政诉讼") {
+        Some(Section::Review)
+    } else if k.contains("问题") || k.contains("改进") || k.contains("不足") {
+        Some(Section::Problems)
+    } else if k.contains("其他需要报告") || k.contains("其他事项") {
+        Some(Section::Other)
+    } else {
+        None
+    }
+}
+
+/// Lines that belong to the site around the report, not the report.
+fn is_page_chrome(text: &str) -> bool {
+    const MARKERS: &[&str] = &[
+        "扫一扫",
+        "打印本页",
+        "关闭窗口",
+        "主办单位",
+        "承办单位",
+        "版权所有",
+        "备案",
+        "网站标识码",
+        "上一篇",
+        "下一篇",
+        "分享到",
+        "相关链接",
+        "【打印",
+        "设为首页",
+    ];
+    MARKERS.iter().any(|m| text.contains(m))
+}
+
+pub fn read_sections(doc: &Document) -> Sections {
+    let mut current: Option<Section> = None;
+    let mut texts: [Vec<&str>; 3] = Default::default();
+    for block in &doc.blocks {
+        let Block::Text(t) = block else { continue };
+        if let Some(s) = section_heading(t) {
+            current = Some(s);
+            continue;
+        }
+        if is_page_chrome(t) {
+            if current == Some(Section::Other) {
+                current = None;
+            }
+            continue;
+        }
+        let slot = match current {
+            Some(Section::Overview) => 0,
+            Some(Section::Problems) => 1,
+            Some(Section::Other) => 2,
+            _ => continue,
+        };
+        texts[slot].push(t);
+    }
+    let join = |v: &Vec<&str>| (!v.is_empty()).then(|| v.join("\n"));
+    Sections {
+        overview: join(&texts[0]),
+        problems: join(&texts[1]),
+        other_matters: join(&texts[2]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn agency_comes_from_either_title_order() {
+        assert_eq!(
+            agency_from_title("邵东市人民政府2023年政府信息公开年报").as_deref(),
+            Some("邵东市人民政府")
+        );
+        assert_eq!(
+            agency_from_title("2019年上海市人民政府办公厅政府信息公开工作年度报告").as_deref(),
+            Some("上海市人民政府办公厅")
+        );
+        assert_eq!(
+            agency_from_title("平潭综合实验区2024年度政府信息公开工作年度报告").as_deref(),
+            Some("平潭综合实验区")
+        );
+    }
+
+    #[test]
+    fn headings_are_found_by_words() {
+        assert_eq!(
+            section_heading("四、因政府信息公开工作被申请行政复议、提起行政诉讼情况"),
+            Some(Section::Review)
+        );
+        assert_eq!(
+            section_heading("二、行政机关主动公开政府信息情况"),
+            Some(Section::Active)
+        );
+        assert_eq!(
+            section_heading("五、政府信息公开工作存在的主要问题及改进情况"),
+            Some(Section::Problems)
+        );
+        assert_eq!(section_heading("一、本年新收政府信息公开申请数量"), None);
+    }
+}

@@ -1,0 +1,312 @@
+//! Document → Report. Each table is found by its labels, never by counting
+//! numbers: a row is located by what its label says, and its values are placed
+//! by column header, or by position only when the row holds exactly the
+//! template's number of cells. Anything uncertain is null with a warning.
+
+mod active;
+mod applications;
+mod columns;
+mod meta;
+mod not_report;
+mod review;
+pub(crate) mod rows;
+pub(crate) mod value;
+
+use std::collections::{HashMap, HashSet};
+
+use indexmap::IndexMap;
+
+use crate::flatten::Document;
+use crate::model::{Number, Report, Source, Status, Table, Template, Value, Warning};
+use crate::template::{
+    self, APPLICANT_COLUMNS, Group, LEGAL_PERSON_SUBTOTAL, REVIEW_COLUMNS, REVIEW_ROWS,
+};
+use rows::Cell;
+use value::CellValue;
+
+/// Extracts a report from a flattened page. Checks are not run here.
+pub fn extract(doc: &Document, source: Source) -> Report {
+    let rows = rows::logical_rows(doc);
+    let meta = meta::read_meta(doc);
+    let template = detect_template(&rows, meta.year);
+    let mut report = Report::empty(source, Status::Complete, None);
+    report.meta = meta;
+    report.meta.template = template;
+    report.sections = meta::read_sections(doc);
+
+    if let Some(page) = not_report::classify(doc, &rows) {
+        report.status = Status::NotAReport;
+        report.reason = Some(page.reason);
+        report.links = page.links;
+        return report;
+    }
+    if template == Template::Unknown {
+        report.warn(
+            "unknown_template",
+            None,
+            "no template-2019 or template-2021 table was found; only metadata and sections were read",
+        );
+        report.status = Status::Partial;
+        return report;
+    }
+
+    let mut out = Extraction::default();
+    active::extract(&rows, template, &mut out);
+    applications::extract(&rows, doc, template, &mut out);
+    let after_applications = rows
+        .iter()
+        .rposition(|r| {
+            r.labels
+                .iter()
+                .any(|l| l.contains("结转下年度") || l.contains("下年度继续办理"))
+        })
+        .map_or(0, |i| i + 1);
+    review::extract(&rows, after_applications, doc, &mut out);
+    out.finish(template, &mut report);
+    report
+}
+
+/// Template from the labels present; the report year breaks a tie.
+fn detect_template(rows: &[rows::Row], year: Option<i32>) -> Template {
+    let count = |markers: &[&str]| {
+        markers
+            .iter()
+            .filter(|m| rows.iter().any(|r| r.labels.iter().any(|l| l.contains(*m))))
+            .count()
+    };
+    let (new, old) = (count(template::MARKERS_2021), count(template::MARKERS_2019));
+    let has_tables = rows.iter().any(|r| {
+        r.labels
+            .iter()
+            .any(|l| l.contains("本年新收") || l.contains("结果维持"))
+    });
+    match new.cmp(&old) {
+        std::cmp::Ordering::Greater => Template::T2021,
+        std::cmp::Ordering::Less => Template::T2019,
+        std::cmp::Ordering::Equal if has_tables => match year {
+            Some(2019 | 2020) => Template::T2019,
+            _ => Template::T2021,
+        },
+        std::cmp::Ordering::Equal => Template::Unknown,
+    }
+}
+
+/// How a cell's number must look for its column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CellKind {
+    /// A non-negative integer.
+    Count,
+    /// An integer that may be negative (本年增/减).
+    Signed,
+    /// A decimal amount.
+    Amount,
+}
+
+/// The cells located so far, with what could not be located.
+#[derive(Default)]
+pub(crate) struct Extraction {
+    cells: HashMap<(&'static str, String), IndexMap<String, Option<Value>>>,
+    located: HashSet<(&'static str, String)>,
+    incomplete: bool,
+    warnings: Vec<Warning>,
+}
+
+impl Extraction {
+    pub fn is_located(&self, table: &'static str, row: &str) -> bool {
+        self.located.contains(&(table, row.to_string()))
+    }
+
+    pub fn warn(&mut self, code: &str, cell: Option<String>, message: impl Into<String>) {
+        self.warnings.push(Warning {
+            code: code.to_string(),
+            cell,
+            message: message.into(),
+        });
+    }
+
+    pub fn set(&mut self, table: &'static str, row: &str, column: &str, value: Option<Value>) {
+        self.located.insert((table, row.to_string()));
+        self.cells
+            .entry((table, row.to_string()))
+            .or_default()
+            .insert(column.to_string(), value);
+    }
+
+    /// Records a located cell: its number, or null with a warning saying why.
+    pub fn put(
+        &mut self,
+        table: &'static str,
+        row: &str,
+        column: &str,
+        cell: &Cell,
+        kind: CellKind,
+    ) {
+        let at = format!("{table}.{row}.{column}");
+        let value = match &cell.value {
+            CellValue::Number(n, _) => match number_for(n, kind) {
+                Some(n) => Some(n),
+                None => {
+                    self.incomplete = true;
+                    self.warn(
+                        "not_a_count",
+                        Some(at),
+                        format!(
+                            "cell text {:?} is not a valid value for this column",
+                            cell.text
+                        ),
+                    );
+                    None
+                }
+            },
+            CellValue::Null => {
+                let shown = if cell.text.trim().is_empty() {
+                    "blank".to_string()
+                } else {
+                    format!("{:?}", cell.text.trim())
+                };
+                self.warn(
+                    "blank_cell",
+                    Some(at),
+                    format!("the page leaves this cell {shown}"),
+                );
+                None
+            }
+            CellValue::Text => {
+                self.incomplete = true;
+                self.warn(
+                    "not_a_number",
+                    Some(at),
+                    format!("cell text {:?} is not a number", cell.text),
+                );
+                None
+            }
+        };
+        self.set(table, row, column, value.map(Value::Number));
+    }
+
+    /// A template row that is not on the page: all its cells are null.
+    pub fn missing_row(&mut self, table: &'static str, row: &str, columns: &[&str]) {
+        self.incomplete = true;
+        self.warn(
+            "row_not_found",
+            Some(format!("{table}.{row}")),
+            format!("row {row} of {table} was not found on the page"),
+        );
+        self.null_row(table, row, columns);
+    }
+
+    /// A row found on the page whose values cannot be placed with certainty.
+    pub fn unplaceable_row(
+        &mut self,
+        table: &'static str,
+        row: &str,
+        columns: &[&str],
+        found: usize,
+        expected: &str,
+    ) {
+        self.incomplete = true;
+        self.warn(
+            "row_not_placed",
+            Some(format!("{table}.{row}")),
+            format!(
+                "row {row} of {table} has {found} value cell(s) where {expected} were expected; \
+                 its cells are left null rather than guessed"
+            ),
+        );
+        self.null_row(table, row, columns);
+    }
+
+    fn null_row(&mut self, table: &'static str, row: &str, columns: &[&str]) {
+        for col in columns {
+            self.set(table, row, col, None);
+        }
+    }
+
+    /// Builds the report's tables in template order.
+    fn finish(mut self, template: Template, report: &mut Report) {
+        let take =
+            |cells: &mut HashMap<(&'static str, String), IndexMap<String, Option<Value>>>,
+             table: &'static str,
+             row: &str| cells.remove(&(table, row.to_string()));
+
+        for spec in template::active_rows(template) {
+            if let Some(mut cols) = take(&mut self.cells, "active_disclosure", spec.key) {
+                let mut ordered: IndexMap<String, Option<Value>> = spec
+                    .columns
+                    .iter()
+                    .map(|c| (c.to_string(), cols.shift_remove(*c).flatten()))
+                    .collect();
+                ordered.extend(cols);
+                report
+                    .active_disclosure
+                    .insert(spec.key.to_string(), ordered);
+            }
+        }
+
+        let has_subtotal_column = self
+            .cells
+            .iter()
+            .any(|((t, _), cols)| *t == "applications" && cols.contains_key(LEGAL_PERSON_SUBTOTAL));
+        let mut columns: Vec<&str> = APPLICANT_COLUMNS.to_vec();
+        if has_subtotal_column {
+            columns.insert(6, LEGAL_PERSON_SUBTOTAL);
+        }
+        let mut app_rows: Vec<&str> = Vec::new();
+        for &row in template::application_rows(template) {
+            for group in Group::ALL {
+                let first_item = group.items(template).first().copied();
+                if first_item == Some(row)
+                    && self
+                        .cells
+                        .contains_key(&("applications", group.subtotal_key().to_string()))
+                {
+                    app_rows.push(group.subtotal_key());
+                }
+            }
+            app_rows.push(row);
+        }
+        report.applications = ordered_table(&mut self.cells, "applications", &app_rows, &columns);
+        report.review_litigation = ordered_table(
+            &mut self.cells,
+            "review_litigation",
+            &REVIEW_ROWS,
+            &REVIEW_COLUMNS,
+        );
+
+        report.warnings.extend(self.warnings);
+        report.status = if self.incomplete {
+            Status::Partial
+        } else {
+            Status::Complete
+        };
+    }
+}
+
+fn ordered_table(
+    cells: &mut HashMap<(&'static str, String), IndexMap<String, Option<Value>>>,
+    table: &'static str,
+    rows: &[&str],
+    columns: &[&str],
+) -> Table {
+    rows.iter()
+        .map(|row| {
+            let mut found = cells.remove(&(table, row.to_string())).unwrap_or_default();
+            let cols = columns
+                .iter()
+                .map(|c| (c.to_string(), found.shift_remove(*c).flatten()))
+                .collect();
+            (row.to_string(), cols)
+        })
+        .collect()
+}
+
+/// Checks a parsed number against its column's kind.
+fn number_for(n: &Number, kind: CellKind) -> Option<Number> {
+    let is_integer = !n.as_str().contains('.');
+    let ok = match kind {
+        CellKind::Count => is_integer && !n.as_str().starts_with('-'),
+        CellKind::Signed => is_integer,
+        CellKind::Amount => !n.as_str().starts_with('-'),
+    };
+    ok.then(|| n.clone())
+}

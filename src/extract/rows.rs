@@ -1,0 +1,268 @@
+//! Document → logical rows: the labels of a table row and the values that
+//! belong to it, the same shape whether the page gave an HTML grid (values
+//! keep their column) or a text dump with one cell per line (values in order).
+
+use super::value::{CellValue, parse_cell};
+use crate::flatten::normalize::key;
+use crate::flatten::{Block, Document, Grid};
+
+/// A table row: labels (key form, outermost first, own label last) and values.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// Index of the block the row comes from (its position in reading order).
+    pub block: usize,
+    pub labels: Vec<String>,
+    pub values: Vec<Cell>,
+    /// Row index inside its grid, for rows read from a table.
+    pub grid_row: Option<usize>,
+}
+
+impl Row {
+    /// The row's own label: the last one.
+    pub fn label(&self) -> Option<&str> {
+        self.labels.last().map(String::as_str)
+    }
+}
+
+/// One value slot of a row.
+#[derive(Debug, Clone)]
+pub struct Cell {
+    /// The cell's display text, quoted in warnings.
+    pub text: String,
+    pub value: CellValue,
+    /// Column index in the grid, for rows read from a table.
+    pub column: Option<usize>,
+    /// Part of a span whose own cell is elsewhere.
+    pub is_copy: bool,
+}
+
+impl Cell {
+    fn from_text(text: &str, column: Option<usize>, is_copy: bool) -> Self {
+        Cell {
+            text: text.to_string(),
+            value: parse_cell(text),
+            column,
+            is_copy,
+        }
+    }
+}
+
+fn is_value(v: &CellValue) -> bool {
+    !matches!(v, CellValue::Text)
+}
+
+/// Reads every table row of a document, in order.
+pub fn logical_rows(doc: &Document) -> Vec<Row> {
+    let mut rows = Vec::new();
+    let mut pending = TextRow::default();
+    for (block, b) in doc.blocks.iter().enumerate() {
+        match b {
+            Block::Text(line) => pending.push_line(block, line, &mut rows),
+            Block::Table(grid) => {
+                pending.finish(&mut rows);
+                grid_rows(block, grid, &mut rows);
+            }
+        }
+    }
+    pending.finish(&mut rows);
+    rows
+}
+
+/// Text dumps: a run of label lines followed by a run of value lines is a row.
+#[derive(Default)]
+struct TextRow {
+    block: usize,
+    labels: Vec<String>,
+    values: Vec<Cell>,
+}
+
+impl TextRow {
+    fn push_line(&mut self, block: usize, line: &str, rows: &mut Vec<Row>) {
+        if let Some(values) = value_line(line) {
+            if self.labels.is_empty() && self.values.is_empty() {
+                self.block = block;
+            }
+            self.values.extend(values);
+            return;
+        }
+        if !self.values.is_empty() {
+            self.finish(rows);
+        }
+        if self.labels.is_empty() {
+            self.block = block;
+        }
+        // Long prose lines are never table labels; they end any label run.
+        if line.chars().count() > 120 {
+            self.labels.clear();
+            return;
+        }
+        self.labels.push(key(line));
+    }
+
+    fn finish(&mut self, rows: &mut Vec<Row>) {
+        if !self.values.is_empty() {
+            rows.push(Row {
+                block: self.block,
+                labels: std::mem::take(&mut self.labels),
+                values: std::mem::take(&mut self.values),
+                grid_row: None,
+            });
+        } else if !self.labels.is_empty() {
+            // Trailing labels with no values: header words, kept as a row so
+            // extractors can see table headings.
+            rows.push(Row {
+                block: self.block,
+                labels: std::mem::take(&mut self.labels),
+                values: Vec::new(),
+                grid_row: None,
+            });
+        }
+    }
+}
+
+/// A line that holds only values: `22`, `—`, or several separated by spaces
+/// (`0 1 1 0 2`). Blank lines are separators, not values.
+fn value_line(line: &str) -> Option<Vec<Cell>> {
+    let line = line.trim();
+    if line.is_empty() {
+        return None;
+    }
+    let single = parse_cell(line);
+    if is_value(&single) && !line.contains(char::is_whitespace) {
+        return Some(vec![Cell::from_text(line, None, false)]);
+    }
+    let parts: Vec<&str> = line.split_whitespace().collect();
+    let cells: Vec<Cell> = parts
+        .iter()
+        .map(|p| Cell::from_text(p, None, false))
+        .collect();
+    let any_number = cells
+        .iter()
+        .any(|c| matches!(c.value, CellValue::Number(..)));
+    (any_number && cells.iter().all(|c| is_value(&c.value))).then_some(cells)
+}
+
+/// Grid rows: the label cells come first, the value cells after them.
+fn grid_rows(block: usize, grid: &Grid, rows: &mut Vec<Row>) {
+    let parsed: Vec<Vec<Cell>> = grid
+        .rows
+        .iter()
+        .map(|r| {
+            r.iter()
+                .enumerate()
+                .map(|(c, cell)| Cell::from_text(&cell.text, Some(c), cell.is_copy))
+                .collect()
+        })
+        .collect();
+    let starts: Vec<Option<usize>> = parsed.iter().map(|r| value_suffix_start(r)).collect();
+    let usual_start = mode(starts.iter().flatten().copied());
+    for (r, cells) in parsed.into_iter().enumerate() {
+        let start = match (starts[r], usual_start) {
+            // Text in a value column (e.g. `见附件`) must not turn into a label
+            // and shift the row: the grid's usual start decides.
+            (Some(s), Some(u)) if s > u && has_label(&cells[..u]) => Some(u),
+            (None, Some(u)) if has_label(&cells[..u.min(cells.len())]) && cells.len() > u => {
+                // No numbers at all, but the label part is there: a row whose
+                // cells are all blank is still a data row.
+                cells[u..].iter().all(|c| is_value(&c.value)).then_some(u)
+            }
+            (s, _) => s,
+        };
+        let (label_cells, values) = match start {
+            Some(s) => {
+                let mut cells = cells;
+                let values = cells.split_off(s);
+                (cells, values)
+            }
+            None => (cells, Vec::new()),
+        };
+        let mut labels: Vec<String> = Vec::new();
+        for cell in &label_cells {
+            let k = key(&cell.text);
+            if !k.is_empty() && labels.last() != Some(&k) {
+                labels.push(k);
+            }
+        }
+        if labels.is_empty() && values.is_empty() {
+            continue;
+        }
+        rows.push(Row {
+            block,
+            labels,
+            values,
+            grid_row: Some(r),
+        });
+    }
+}
+
+/// Start of the run of value cells that ends the row, if it holds a number.
+fn value_suffix_start(cells: &[Cell]) -> Option<usize> {
+    let start = cells
+        .iter()
+        .rposition(|c| !is_value(&c.value))
+        .map_or(0, |i| i + 1);
+    cells[start..]
+        .iter()
+        .any(|c| matches!(c.value, CellValue::Number(..)))
+        .then_some(start)
+}
+
+fn has_label(cells: &[Cell]) -> bool {
+    cells.iter().any(|c| matches!(c.value, CellValue::Text))
+}
+
+fn mode(values: impl Iterator<Item = usize>) -> Option<usize> {
+    let mut counts: Vec<(usize, usize)> = Vec::new();
+    for v in values {
+        match counts.iter_mut().find(|(k, _)| *k == v) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((v, 1)),
+        }
+    }
+    counts
+        .into_iter()
+        .max_by_key(|&(k, n)| (n, std::cmp::Reverse(k)))
+        .map(|(k, _)| k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::flatten::flatten;
+
+    #[test]
+    fn text_dump_rows_group_labels_and_values() {
+        let doc =
+            flatten("(三)不予公开\n\n1.属于国家秘密\n\n0\n\n 1\n\n2.其他法律行政法规禁止公开\n3\n");
+        let rows = logical_rows(&doc);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].labels, ["(三)不予公开", "1.属于国家秘密"]);
+        assert_eq!(rows[0].values.len(), 2);
+        assert_eq!(rows[1].labels, ["2.其他法律行政法规禁止公开"]);
+    }
+
+    #[test]
+    fn grid_rows_keep_blank_values_in_their_columns() {
+        let doc = flatten(
+            "<table><tr><td>一、本年新收</td><td>5</td><td>&nbsp;</td><td>5</td></tr>\
+             <tr><td>二、上年结转</td><td></td><td></td><td></td></tr></table>",
+        );
+        let rows = logical_rows(&doc);
+        assert_eq!(rows[1].labels, ["二、上年结转"]);
+        assert_eq!(rows[1].values.len(), 3);
+        assert_eq!(rows[0].values[1].value, CellValue::Null);
+    }
+
+    #[test]
+    fn text_in_a_value_column_does_not_shift() {
+        let doc = flatten(
+            "<table><tr><td>a</td><td>1</td><td>2</td></tr>\
+             <tr><td>b</td><td>见附件</td><td>2</td></tr>\
+             <tr><td>c</td><td>3</td><td>4</td></tr></table>",
+        );
+        let rows = logical_rows(&doc);
+        assert_eq!(rows[1].labels, ["b"]);
+        assert_eq!(rows[1].values.len(), 2);
+        assert_eq!(rows[1].values[0].value, CellValue::Text);
+    }
+}

@@ -1,0 +1,413 @@
+//! HTML → Document with scraper (html5ever), so broken markup is repaired the
+//! way a browser repairs it.
+
+use ego_tree::NodeRef;
+use scraper::{ElementRef, Html, Node};
+
+use super::normalize::collapse_whitespace;
+use super::{Block, Cell, Document, Grid};
+use crate::model::Link;
+
+/// Elements whose content is never part of the report.
+const SKIPPED: &[&str] = &[
+    "script", "style", "noscript", "template", "head", "nav", "footer", "iframe", "svg", "select",
+    "button", "object", "embed", "audio", "video", "canvas", "map",
+];
+
+/// Elements that start a new paragraph.
+const BLOCKS: &[&str] = &[
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "section",
+    "article",
+    "header",
+    "main",
+    "blockquote",
+    "pre",
+    "center",
+    "form",
+    "fieldset",
+    "address",
+    "figure",
+    "figcaption",
+    "caption",
+    "tr",
+    "td",
+    "th",
+    "hr",
+];
+
+/// Upper bounds that keep hostile spans from exploding a grid (HTML itself caps
+/// colspan at 1000 and rowspan at 65534).
+const MAX_COLSPAN: usize = 1000;
+const MAX_GRID_WIDTH: usize = 1000;
+
+pub fn flatten_html(text: &str) -> Document {
+    let html = Html::parse_document(text);
+    let mut walker = Walker::default();
+    walker.walk(html.tree.root());
+    walker.flush();
+    Document {
+        title: walker.title,
+        blocks: walker.blocks,
+        links: walker.links,
+        images: walker.images,
+        script_bytes: walker.script_bytes,
+        is_html: true,
+    }
+}
+
+#[derive(Default)]
+struct Walker {
+    title: Option<String>,
+    blocks: Vec<Block>,
+    paragraph: String,
+    links: Vec<Link>,
+    images: usize,
+    script_bytes: usize,
+}
+
+impl Walker {
+    fn walk(&mut self, node: NodeRef<'_, Node>) {
+        match node.value() {
+            Node::Text(text) => self.paragraph.push_str(text),
+            Node::Element(element) => {
+                let name = element.name();
+                if name == "title" {
+                    if self.title.is_none() {
+                        let t = collapse_whitespace(&text_of(node));
+                        self.title = (!t.is_empty()).then_some(t);
+                    }
+                    return;
+                }
+                if name == "script" {
+                    self.script_bytes += text_of(node).len();
+                    return;
+                }
+                if name == "img" {
+                    self.images += 1;
+                    return;
+                }
+                if SKIPPED.contains(&name) || is_chrome(element) {
+                    return;
+                }
+                if name == "a"
+                    && let Some(href) = element.attr("href")
+                {
+                    let text = collapse_whitespace(&text_of(node));
+                    self.links.push(Link {
+                        text,
+                        href: href.trim().to_string(),
+                    });
+                }
+                if name == "br" {
+                    self.flush();
+                    return;
+                }
+                if name == "table" && !contains_table(node) {
+                    self.flush();
+                    self.images += count_images(node);
+                    let grid = build_grid(node);
+                    if !grid.rows.is_empty() {
+                        self.blocks.push(Block::Table(grid));
+                    }
+                    return;
+                }
+                let is_block = BLOCKS.contains(&name) || name == "table";
+                if is_block {
+                    self.flush();
+                }
+                for child in node.children() {
+                    self.walk(child);
+                }
+                if is_block {
+                    self.flush();
+                }
+            }
+            _ => {
+                for child in node.children() {
+                    self.walk(child);
+                }
+            }
+        }
+    }
+
+    fn flush(&mut self) {
+        if self.paragraph.is_empty() {
+            return;
+        }
+        let text = collapse_whitespace(&self.paragraph);
+        self.paragraph.clear();
+        if !text.is_empty() {
+            self.blocks.push(Block::Text(text));
+        }
+    }
+}
+
+/// Site navigation, breadcrumbs, share bars and footers, recognised by their
+/// class or id; their text would otherwise run into the report's sections.
+fn is_chrome(element: &scraper::node::Element) -> bool {
+    const CONTAINS: &[&str] = &["breadcrumb", "footer", "copyright"];
+    const TOKENS: &[&str] = &["nav", "menu", "foot", "share", "sidebar", "crumb", "topbar"];
+    let attrs = [element.attr("class"), element.attr("id")];
+    attrs.into_iter().flatten().any(|value| {
+        let lower = value.to_ascii_lowercase();
+        CONTAINS.iter().any(|c| lower.contains(c))
+            || lower
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .any(|token| TOKENS.contains(&token))
+    })
+}
+
+/// Concatenated text of a subtree, skipping scripts and styles.
+fn text_of(node: NodeRef<'_, Node>) -> String {
+    let mut out = String::new();
+    collect_text(node, &mut out);
+    out
+}
+
+fn collect_text(node: NodeRef<'_, Node>, out: &mut String) {
+    for child in node.children() {
+        match child.value() {
+            Node::Text(t) => out.push_str(t),
+            Node::Element(e) => {
+                let name = e.name();
+                if matches!(name, "script" | "style" | "noscript" | "template") {
+                    continue;
+                }
+                // A line break or an inner block separates words visually.
+                let separates = name == "br" || BLOCKS.contains(&name);
+                if separates {
+                    out.push(' ');
+                }
+                collect_text(child, out);
+                if separates {
+                    out.push(' ');
+                }
+            }
+            _ => collect_text(child, out),
+        }
+    }
+}
+
+fn contains_table(node: NodeRef<'_, Node>) -> bool {
+    node.descendants()
+        .skip(1)
+        .any(|d| matches!(d.value(), Node::Element(e) if e.name() == "table"))
+}
+
+fn count_images(node: NodeRef<'_, Node>) -> usize {
+    node.descendants()
+        .filter(|d| matches!(d.value(), Node::Element(e) if e.name() == "img"))
+        .count()
+}
+
+/// A `<td>`/`<th>` as read from the markup, before layout.
+struct RawCell {
+    text: String,
+    rowspan: usize,
+    colspan: usize,
+}
+
+fn build_grid(table: NodeRef<'_, Node>) -> Grid {
+    let rows: Vec<Vec<RawCell>> = table
+        .descendants()
+        .filter_map(ElementRef::wrap)
+        .filter(|e| e.value().name() == "tr")
+        .map(|tr| {
+            tr.children()
+                .filter_map(ElementRef::wrap)
+                .filter(|c| matches!(c.value().name(), "td" | "th"))
+                .map(|cell| RawCell {
+                    text: collapse_whitespace(&text_of(*cell)),
+                    // rowspan="0" spans to the end of the table; colspan="0" is 1.
+                    rowspan: match span(cell.value().attr("rowspan")) {
+                        Some(0) => usize::MAX,
+                        Some(n) => n,
+                        None => 1,
+                    },
+                    colspan: span(cell.value().attr("colspan"))
+                        .unwrap_or(1)
+                        .clamp(1, MAX_COLSPAN),
+                })
+                .collect()
+        })
+        .collect();
+    layout(rows)
+}
+
+/// Parses a span attribute leniently (`"2"`, `" 3 "`, `"2px"`); `None` for
+/// a missing or junk value.
+fn span(value: Option<&str>) -> Option<usize> {
+    let digits: String = value?
+        .trim()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .take(6)
+        .collect();
+    digits.parse().ok()
+}
+
+/// Places cells into slots. A rowspan reaching rows that already hold a full
+/// row of their own is stale (editors leave them behind when rows are deleted):
+/// it is cut short rather than pushing the row's real cells out of their columns.
+fn layout(rows: Vec<Vec<RawCell>>) -> Grid {
+    let natural_width = rows
+        .iter()
+        .map(|r| r.iter().map(|c| c.colspan).sum::<usize>())
+        .max()
+        .unwrap_or(0)
+        .min(MAX_GRID_WIDTH);
+    let row_count = rows.len();
+    // For each column: the text spanning down into it and how many rows remain.
+    let mut pending: Vec<Option<(String, usize)>> = vec![None; natural_width];
+    let mut grid = Grid::default();
+    for (r, raw_row) in rows.into_iter().enumerate() {
+        let own_width: usize = raw_row.iter().map(|c| c.colspan).sum();
+        let incoming = pending.iter().filter(|p| p.is_some()).count();
+        if own_width + incoming > natural_width {
+            pending.iter_mut().for_each(|p| *p = None);
+        }
+        let mut slots: Vec<Option<Cell>> = vec![None; natural_width];
+        for (c, p) in pending.iter_mut().enumerate() {
+            if let Some((text, left)) = p {
+                slots[c] = Some(Cell {
+                    text: text.clone(),
+                    is_copy: true,
+                });
+                *left -= 1;
+                if *left == 0 {
+                    *p = None;
+                }
+            }
+        }
+        let mut col = 0;
+        for cell in raw_row {
+            while col < slots.len() && slots[col].is_some() {
+                col += 1;
+            }
+            if col >= MAX_GRID_WIDTH {
+                break;
+            }
+            let end = (col + cell.colspan).min(MAX_GRID_WIDTH);
+            if end > slots.len() {
+                slots.resize(end, None);
+                pending.resize(end, None);
+            }
+            let rows_below = cell.rowspan.min(row_count - r) - 1;
+            for c in col..end {
+                slots[c] = Some(Cell {
+                    text: cell.text.clone(),
+                    is_copy: c != col,
+                });
+                if rows_below > 0 {
+                    pending[c] = Some((cell.text.clone(), rows_below));
+                }
+            }
+            col = end;
+        }
+        while slots.last().is_some_and(Option::is_none) {
+            slots.pop();
+        }
+        let row: Vec<Cell> = slots
+            .into_iter()
+            .map(|s| {
+                s.unwrap_or(Cell {
+                    text: String::new(),
+                    is_copy: true,
+                })
+            })
+            .collect();
+        grid.rows.push(row);
+    }
+    grid
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::flatten;
+    use super::*;
+
+    fn grid_texts(html: &str) -> Vec<Vec<String>> {
+        let doc = flatten(html);
+        let grid = doc
+            .blocks
+            .iter()
+            .find_map(|b| match b {
+                Block::Table(g) => Some(g.clone()),
+                _ => None,
+            })
+            .expect("a table");
+        grid.rows
+            .iter()
+            .map(|r| r.iter().map(|c| c.text.clone()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn spans_are_expanded() {
+        let g = grid_texts(
+            "<table><tr><td rowspan=2>A</td><td colspan=2>B</td></tr>\
+             <tr><td>1</td><td>2</td></tr></table>",
+        );
+        assert_eq!(g, vec![vec!["A", "B", "B"], vec!["A", "1", "2"]]);
+    }
+
+    #[test]
+    fn stale_rowspan_does_not_push_real_cells() {
+        // rowspan=5 but the third row is a full row of its own.
+        let g = grid_texts(
+            "<table><tr><td rowspan=5>G</td><td>x</td><td>1</td></tr>\
+             <tr><td>y</td><td>2</td></tr>\
+             <tr><td>z</td><td>w</td><td>3</td></tr></table>",
+        );
+        assert_eq!(g[2], vec!["z", "w", "3"]);
+    }
+
+    #[test]
+    fn br_and_inner_paragraphs_join_with_a_space() {
+        let g = grid_texts(
+            "<table><tr><td>本年新<br/>制作数量</td><td><p>商业</p><p>企业</p></td></tr></table>",
+        );
+        assert_eq!(g[0], vec!["本年新 制作数量", "商业 企业"]);
+    }
+
+    #[test]
+    fn hostile_spans_are_bounded() {
+        let g = grid_texts(
+            "<table><tr><td rowspan=0 colspan=65535>A</td></tr><tr><td>b</td></tr></table>",
+        );
+        assert!(g[0].len() <= MAX_GRID_WIDTH);
+        assert_eq!(g.len(), 2);
+    }
+
+    #[test]
+    fn layout_tables_are_not_grids() {
+        let doc = flatten(
+            "<table><tr><td><p>一、总体情况</p><table><tr><td>规章</td><td>0</td></tr></table></td></tr></table>",
+        );
+        assert_eq!(doc.blocks[0], Block::Text("一、总体情况".into()));
+        assert!(matches!(doc.blocks[1], Block::Table(_)));
+    }
+
+    #[test]
+    fn scripts_and_navigation_are_dropped() {
+        let doc = flatten(
+            "<body><div class=\"nav-bar\">首页 政务公开</div><script>var a=1;</script><p>正文</p></body>",
+        );
+        assert_eq!(doc.blocks, vec![Block::Text("正文".into())]);
+        assert_eq!(doc.script_bytes, "var a=1;".len());
+    }
+}

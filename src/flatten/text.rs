@@ -1,0 +1,96 @@
+//! Plain-text dumps → Document. A browser's "save as text" or a copy-paste
+//! gives one cell or paragraph per line; Markdown exports give pipe tables;
+//! copying a rendered table gives tab-separated rows.
+
+use super::normalize::collapse_whitespace;
+use super::{Block, Cell, Document, Grid};
+
+pub fn flatten_text(text: &str) -> Document {
+    let mut blocks = Vec::new();
+    let mut grid = Grid::default();
+    for line in text.lines() {
+        match table_row(line) {
+            Some(TableLine::Row(cells)) => grid.rows.push(cells),
+            Some(TableLine::Rule) => {}
+            None => {
+                if !grid.rows.is_empty() {
+                    blocks.push(Block::Table(std::mem::take(&mut grid)));
+                }
+                let line = collapse_whitespace(line);
+                if !line.is_empty() {
+                    blocks.push(Block::Text(line));
+                }
+            }
+        }
+    }
+    if !grid.rows.is_empty() {
+        blocks.push(Block::Table(grid));
+    }
+    Document {
+        blocks,
+        ..Document::default()
+    }
+}
+
+enum TableLine {
+    Row(Vec<Cell>),
+    /// A Markdown header rule such as `|---|:---:|`.
+    Rule,
+}
+
+/// A Markdown pipe-table row (`| a | b |`) or a tab-separated row with at
+/// least three cells; anything else is a paragraph line.
+fn table_row(line: &str) -> Option<TableLine> {
+    let trimmed = line.trim();
+    if let Some(inner) = trimmed.strip_prefix('|') {
+        let inner = inner.strip_suffix('|').unwrap_or(inner);
+        let parts: Vec<&str> = inner.split('|').collect();
+        let is_rule = parts.iter().all(|p| {
+            let p = p.trim();
+            !p.is_empty() && p.chars().all(|c| matches!(c, '-' | ':' | ' '))
+        });
+        if is_rule {
+            return Some(TableLine::Rule);
+        }
+        return Some(TableLine::Row(
+            parts
+                .iter()
+                .map(|p| Cell::new(collapse_whitespace(p)))
+                .collect(),
+        ));
+    }
+    let tabs: Vec<&str> = line.trim_end_matches(['\r', '\n']).split('\t').collect();
+    if tabs.len() >= 3 {
+        return Some(TableLine::Row(
+            tabs.iter()
+                .map(|p| Cell::new(collapse_whitespace(p)))
+                .collect(),
+        ));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_become_paragraphs() {
+        let doc = flatten_text("规章\n\n 0\n\n\u{3000}\n");
+        assert_eq!(
+            doc.blocks,
+            vec![Block::Text("规章".into()), Block::Text("0".into())]
+        );
+    }
+
+    #[test]
+    fn pipe_tables_become_grids() {
+        let doc = flatten_text("| 信息内容 | 本年制发件数 |\n|---|---|\n| 规章 | 0 |\n后文");
+        let Block::Table(grid) = &doc.blocks[0] else {
+            panic!("expected a table")
+        };
+        assert_eq!(grid.rows.len(), 2);
+        assert_eq!(grid.rows[1][1].text, "0");
+        assert_eq!(doc.blocks[1], Block::Text("后文".into()));
+    }
+}

@@ -1,0 +1,437 @@
+//! The national templates' vocabulary: SPEC keys and the label words that find
+//! them on a page. Matching is done on the key form of a label (full-width
+//! folded, spaces removed), so the words here are written that way.
+
+use crate::model::Template;
+
+/// Columns of table 三 in template order (SPEC §3).
+pub const APPLICANT_COLUMNS: [&str; 7] = [
+    "natural_person",
+    "commercial_enterprise",
+    "research_institution",
+    "social_welfare_org",
+    "legal_service_org",
+    "other_org",
+    "total",
+];
+
+/// The optional 法人或其他组织 小计 column.
+pub const LEGAL_PERSON_SUBTOTAL: &str = "legal_person_subtotal";
+
+/// Rows of table 三 in template order.
+pub fn application_rows(template: Template) -> &'static [&'static str] {
+    const T2021: &[&str] = &[
+        "new_received",
+        "carried_over",
+        "granted",
+        "partially_granted",
+        "denied_state_secret",
+        "denied_prohibited_by_law",
+        "denied_security_stability",
+        "denied_third_party_rights",
+        "denied_internal_affairs",
+        "denied_process_information",
+        "denied_law_enforcement_files",
+        "denied_administrative_query",
+        "unable_not_held",
+        "unable_needs_creation",
+        "unable_unclear_after_correction",
+        "not_processed_complaint",
+        "not_processed_duplicate",
+        "not_processed_publication",
+        "not_processed_excessive",
+        "not_processed_confirmation",
+        "other_no_correction",
+        "other_unpaid_fee",
+        "other_other",
+        "total_processed",
+        "carried_forward",
+    ];
+    const T2019: &[&str] = &[
+        "new_received",
+        "carried_over",
+        "granted",
+        "partially_granted",
+        "denied_state_secret",
+        "denied_prohibited_by_law",
+        "denied_security_stability",
+        "denied_third_party_rights",
+        "denied_internal_affairs",
+        "denied_process_information",
+        "denied_law_enforcement_files",
+        "denied_administrative_query",
+        "unable_not_held",
+        "unable_needs_creation",
+        "unable_unclear_after_correction",
+        "not_processed_complaint",
+        "not_processed_duplicate",
+        "not_processed_publication",
+        "not_processed_excessive",
+        "not_processed_confirmation",
+        "other_processing",
+        "total_processed",
+        "carried_forward",
+    ];
+    match template {
+        Template::T2019 => T2019,
+        _ => T2021,
+    }
+}
+
+/// The result rows whose sum is `total_processed` (everything between
+/// `carried_over` and `total_processed`).
+pub fn result_rows(template: Template) -> &'static [&'static str] {
+    let rows = application_rows(template);
+    &rows[2..rows.len() - 2]
+}
+
+/// A group of result rows that a page may give a subtotal line for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    Denied,
+    Unable,
+    NotProcessed,
+    Other,
+}
+
+impl Group {
+    pub const ALL: [Group; 4] = [
+        Group::Denied,
+        Group::Unable,
+        Group::NotProcessed,
+        Group::Other,
+    ];
+
+    /// Key prefix of the group's rows, and of its subtotal (`<prefix>_subtotal`).
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Group::Denied => "denied",
+            Group::Unable => "unable",
+            Group::NotProcessed => "not_processed",
+            Group::Other => "other",
+        }
+    }
+
+    pub fn subtotal_key(self) -> &'static str {
+        match self {
+            Group::Denied => "denied_subtotal",
+            Group::Unable => "unable_subtotal",
+            Group::NotProcessed => "not_processed_subtotal",
+            Group::Other => "other_subtotal",
+        }
+    }
+
+    /// The item rows of the group in `template`.
+    pub fn items(self, template: Template) -> Vec<&'static str> {
+        result_rows(template)
+            .iter()
+            .copied()
+            .filter(|r| r.starts_with(self.prefix()) && *r != "other_processing")
+            .collect()
+    }
+}
+
+/// Recognises a group heading such as `(三)不予公开` in a label's key form.
+pub fn group_of(label: &str) -> Option<Group> {
+    if label.contains("不予公开") {
+        Some(Group::Denied)
+    } else if label.contains("无法提供") {
+        Some(Group::Unable)
+    } else if label.contains("不予处理") {
+        Some(Group::NotProcessed)
+    } else if label.contains("其他处理") {
+        Some(Group::Other)
+    } else {
+        None
+    }
+}
+
+/// What a table-三 label names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApplicationLabel {
+    /// A row of the table.
+    Row(&'static str),
+    /// The heading of a result group (its own line may carry a subtotal).
+    Group(Group),
+    /// `三、本年度办理结果`, the heading over all result rows.
+    Results,
+}
+
+/// Item labels: distinctive words → row key. Checked before group headings,
+/// because an item label may repeat its group's words.
+const APPLICATION_ITEMS: &[(&[&str], &str)] = &[
+    (&["本年新收", "新收政府信息公开申请"], "new_received"),
+    (&["上年结转"], "carried_over"),
+    (&["部分公开"], "partially_granted"),
+    (&["国家秘密"], "denied_state_secret"),
+    (&["禁止公开"], "denied_prohibited_by_law"),
+    (&["三安全一稳定", "危及"], "denied_security_stability"),
+    (&["第三方"], "denied_third_party_rights"),
+    (&["内部事务"], "denied_internal_affairs"),
+    (&["过程性"], "denied_process_information"),
+    (&["执法案卷"], "denied_law_enforcement_files"),
+    (&["行政查询", "查询事项"], "denied_administrative_query"),
+    (&["不掌握"], "unable_not_held"),
+    (&["另行制作", "现成信息"], "unable_needs_creation"),
+    (
+        &["仍不明确", "补正后申请"],
+        "unable_unclear_after_correction",
+    ),
+    (&["信访", "举报投诉"], "not_processed_complaint"),
+    (&["重复申请"], "not_processed_duplicate"),
+    (&["公开出版物", "出版物"], "not_processed_publication"),
+    (&["大量反复", "无正当理由大量"], "not_processed_excessive"),
+    (&["重新出具", "确认或"], "not_processed_confirmation"),
+    (&["逾期不补正", "不补正"], "other_no_correction"),
+    (&["缴纳费用", "收费通知"], "other_unpaid_fee"),
+    (
+        &["结转下年度", "下年度继续办理", "结转下年"],
+        "carried_forward",
+    ),
+];
+
+/// Classifies a table-三 label (key form). `group` is the result group the
+/// preceding labels opened, which only the bare `3.其他` item needs.
+pub fn application_label(label: &str, group: Option<Group>) -> Option<ApplicationLabel> {
+    for (words, row) in APPLICATION_ITEMS {
+        if words.iter().any(|w| label.contains(w)) {
+            return Some(ApplicationLabel::Row(row));
+        }
+    }
+    let bare = strip_item_number(label);
+    if bare == "其他" && group == Some(Group::Other) {
+        return Some(ApplicationLabel::Row("other_other"));
+    }
+    if label.contains("予以公开") && !label.contains("不予") {
+        return Some(ApplicationLabel::Row("granted"));
+    }
+    if label.contains("本年度办理结果") || label == "办理结果" {
+        return Some(ApplicationLabel::Results);
+    }
+    if let Some(g) = group_of(label) {
+        return Some(ApplicationLabel::Group(g));
+    }
+    if bare == "总计" && label != "总计" || label.contains("(七)总计") {
+        return Some(ApplicationLabel::Row("total_processed"));
+    }
+    None
+}
+
+/// `3.其他` / `3、其他` / `(3)其他` / `三、其他` → `其他`.
+pub fn strip_item_number(label: &str) -> &str {
+    let s = label.trim_start_matches(|c: char| {
+        c.is_ascii_digit()
+            || matches!(
+                c,
+                '(' | ')'
+                    | '.'
+                    | '、'
+                    | ','
+                    | '一'
+                    | '二'
+                    | '三'
+                    | '四'
+                    | '五'
+                    | '六'
+                    | '七'
+                    | '八'
+            )
+    });
+    if s.is_empty() { label } else { s }
+}
+
+/// Removes bracketed notes: `规章(设区的市、自治州人民政府应提供相关数据)` → `规章`.
+pub fn strip_notes(label: &str) -> String {
+    let mut out = String::with_capacity(label.len());
+    let mut depth = 0usize;
+    for c in label.chars() {
+        match c {
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth = depth.saturating_sub(1),
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A row of table 二 and the columns it has in a template.
+pub struct ActiveRow {
+    pub key: &'static str,
+    /// Label words (key form, notes stripped) that name the row exactly.
+    pub labels: &'static [&'static str],
+    pub columns: &'static [&'static str],
+}
+
+pub fn active_rows(template: Template) -> &'static [ActiveRow] {
+    const T2021: &[ActiveRow] = &[
+        ActiveRow {
+            key: "regulations",
+            labels: &["规章"],
+            columns: &["issued", "repealed", "in_force"],
+        },
+        ActiveRow {
+            key: "normative_documents",
+            labels: &["行政规范性文件", "规范性文件"],
+            columns: &["issued", "repealed", "in_force"],
+        },
+        ActiveRow {
+            key: "licensing",
+            labels: &["行政许可"],
+            columns: &["decisions"],
+        },
+        ActiveRow {
+            key: "punishment",
+            labels: &["行政处罚"],
+            columns: &["decisions"],
+        },
+        ActiveRow {
+            key: "coercion",
+            labels: &["行政强制"],
+            columns: &["decisions"],
+        },
+        ActiveRow {
+            key: "fees",
+            labels: &["行政事业性收费"],
+            columns: &["amount_wan_yuan"],
+        },
+    ];
+    const T2019: &[ActiveRow] = &[
+        ActiveRow {
+            key: "regulations",
+            labels: &["规章"],
+            columns: &["new_made", "new_published", "total_published"],
+        },
+        ActiveRow {
+            key: "normative_documents",
+            labels: &["规范性文件", "行政规范性文件"],
+            columns: &["new_made", "new_published", "total_published"],
+        },
+        ActiveRow {
+            key: "licensing",
+            labels: &["行政许可"],
+            columns: &["prev_year_items", "change", "decisions"],
+        },
+        ActiveRow {
+            key: "other_services",
+            labels: &["其他对外管理服务事项"],
+            columns: &["prev_year_items", "change", "decisions"],
+        },
+        ActiveRow {
+            key: "punishment",
+            labels: &["行政处罚"],
+            columns: &["prev_year_items", "change", "decisions"],
+        },
+        ActiveRow {
+            key: "coercion",
+            labels: &["行政强制"],
+            columns: &["prev_year_items", "change", "decisions"],
+        },
+        ActiveRow {
+            key: "fees",
+            labels: &["行政事业性收费"],
+            columns: &["prev_year_items", "change"],
+        },
+        ActiveRow {
+            key: "procurement",
+            labels: &["政府集中采购"],
+            columns: &["projects", "amount"],
+        },
+    ];
+    match template {
+        Template::T2019 => T2019,
+        _ => T2021,
+    }
+}
+
+/// Table-二 columns that hold amounts (decimals) rather than counts.
+pub fn is_amount_column(column: &str) -> bool {
+    matches!(column, "amount_wan_yuan" | "amount")
+}
+
+/// Table-二 columns that may be negative.
+pub fn is_signed_column(column: &str) -> bool {
+    column == "change"
+}
+
+/// Rows of table 四 and their columns, in source order.
+pub const REVIEW_ROWS: [&str; 3] = ["review", "litigation_direct", "litigation_after_review"];
+pub const REVIEW_COLUMNS: [&str; 5] = ["upheld", "corrected", "other", "pending", "total"];
+
+/// Words that only a template-2021 page uses, and only a template-2019 page uses.
+pub const MARKERS_2021: &[&str] = &[
+    "本年制发件数",
+    "本年废止件数",
+    "现行有效件数",
+    "本年收费金额",
+    "逾期不补正",
+    "缴纳费用",
+    "本年处理决定数量",
+];
+pub const MARKERS_2019: &[&str] = &[
+    "本年新制作数量",
+    "本年新公开数量",
+    "对外公开总数量",
+    "上一年项目数量",
+    "其他对外管理服务事项",
+    "政府集中采购",
+    "采购总金额",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn template_sizes_match_spec() {
+        assert_eq!(application_rows(Template::T2021).len(), 25);
+        assert_eq!(application_rows(Template::T2019).len(), 23);
+        assert_eq!(result_rows(Template::T2021).first(), Some(&"granted"));
+        assert_eq!(result_rows(Template::T2021).last(), Some(&"other_other"));
+        assert_eq!(
+            Group::Other.items(Template::T2021),
+            ["other_no_correction", "other_unpaid_fee", "other_other"]
+        );
+        assert_eq!(Group::Denied.items(Template::T2019).len(), 8);
+    }
+
+    #[test]
+    fn labels_are_classified() {
+        use ApplicationLabel::*;
+        assert_eq!(
+            application_label("(一)予以公开", None),
+            Some(Row("granted"))
+        );
+        assert_eq!(
+            application_label("(三)不予公开", None),
+            Some(Group(super::Group::Denied))
+        );
+        assert_eq!(
+            application_label("1.属于国家秘密", None),
+            Some(Row("denied_state_secret"))
+        );
+        assert_eq!(
+            application_label("3.其他", Some(super::Group::Other)),
+            Some(Row("other_other"))
+        );
+        assert_eq!(application_label("3.其他", None), None);
+        assert_eq!(
+            application_label("(七)总计", None),
+            Some(Row("total_processed"))
+        );
+        assert_eq!(application_label("总计", None), None);
+        assert_eq!(
+            application_label("四、结转下年度继续办理", None),
+            Some(Row("carried_forward"))
+        );
+    }
+
+    #[test]
+    fn notes_are_stripped() {
+        assert_eq!(
+            strip_notes("规章(设区的市、自治州人民政府应提供相关数据)"),
+            "规章"
+        );
+        assert_eq!(strip_item_number("3.其他"), "其他");
+    }
+}
