@@ -49,7 +49,7 @@ pub fn extract(rows: &[Row], doc: &Document, template: Template, out: &mut Extra
                 if inside && row.label().is_some_and(|l| l.chars().count() < 60) {
                     out.warn(
                         "extra_row",
-                        Some(format!("{TABLE}")),
+                        Some(TABLE.to_string()),
                         format!(
                             "row {:?} in table 三 is not a template row; its values were not used",
                             row.label().unwrap_or_default()

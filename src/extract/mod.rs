@@ -17,7 +17,9 @@ use std::collections::{HashMap, HashSet};
 use indexmap::IndexMap;
 
 use crate::flatten::Document;
-use crate::model::{Number, Report, Source, Status, Table, Template, Value, Warning};
+use crate::model::{
+    Meta, Number, Report, Sections, Source, Status, Table, Template, Value, Warning,
+};
 use crate::template::{
     self, APPLICANT_COLUMNS, Group, LEGAL_PERSON_SUBTOTAL, REVIEW_COLUMNS, REVIEW_ROWS,
 };
@@ -35,6 +37,9 @@ pub fn extract(doc: &Document, source: Source) -> Report {
     report.sections = meta::read_sections(doc);
 
     if let Some(page) = not_report::classify(doc, &rows) {
+        // The page's headings describe the reports it links to, not itself.
+        report.meta = Meta::default();
+        report.sections = Sections::default();
         report.status = Status::NotAReport;
         report.reason = Some(page.reason);
         report.links = page.links;

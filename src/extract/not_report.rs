@@ -37,7 +37,7 @@ pub fn classify(doc: &Document, rows: &[Row]) -> Option<NotReport> {
     let report_links: Vec<Link> = doc
         .links
         .iter()
-        .filter(|l| is_report_title(&l.text))
+        .filter(|l| is_report_title(&l.text) && has_year(&l.text) && !is_script_link(&l.href))
         .cloned()
         .collect();
     if report_links.len() >= 2 {
@@ -107,6 +107,18 @@ fn reason(text: &str, links: Vec<Link>) -> NotReport {
 
 fn is_report_title(text: &str) -> bool {
     text.contains("年度报告") || text.contains("年报")
+}
+
+fn has_year(text: &str) -> bool {
+    text.as_bytes()
+        .windows(4)
+        .any(|w| w.starts_with(b"20") && w.iter().all(u8::is_ascii_digit))
+}
+
+fn is_script_link(href: &str) -> bool {
+    href.trim_start()
+        .to_ascii_lowercase()
+        .starts_with("javascript:")
 }
 
 fn has_sections(doc: &Document) -> bool {

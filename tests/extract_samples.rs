@@ -1,0 +1,253 @@
+//! Every cell of every sample against its hand-verified truth file, plus the
+//! bad inputs a user meets: non-reports, empty and binary files, GBK copies.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use xxgk::model::Template;
+use xxgk::{Report, Status, extract_bytes, extract_file};
+
+type Cells = BTreeMap<(String, String, String), String>;
+
+/// Reads a `table,row,column,value` file (empty value = null on the page).
+fn truth(path: &str) -> Cells {
+    let mut reader = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            ((r[0].into(), r[1].into(), r[2].into()), r[3].into())
+        })
+        .collect()
+}
+
+fn cells(report: &Report) -> Cells {
+    report
+        .cells()
+        .map(|(t, r, c, v)| {
+            let v = v.map(|n| n.to_string()).unwrap_or_default();
+            ((t.into(), r.into(), c.into()), v)
+        })
+        .collect()
+}
+
+fn extract(path: &str) -> Report {
+    extract_file(Path::new(path)).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Asserts every cell equals the truth file, with no extra or missing cell.
+fn assert_matches_truth(sample: &str, truth_file: &str) -> Report {
+    let report = extract(sample);
+    let expected = truth(truth_file);
+    let got = cells(&report);
+    let wrong: Vec<String> = expected
+        .iter()
+        .filter(|(k, v)| got.get(*k) != Some(v))
+        .map(|(k, v)| format!("{k:?}: expected {v:?}, got {:?}", got.get(k)))
+        .collect();
+    assert!(
+        wrong.is_empty(),
+        "{sample}: {} wrong cells:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+    let extra: Vec<_> = got.keys().filter(|k| !expected.contains_key(*k)).collect();
+    assert!(
+        extra.is_empty(),
+        "{sample}: cells not in the truth file: {extra:?}"
+    );
+    report
+}
+
+fn assert_checks_pass(report: &Report) {
+    let failed: Vec<_> = report
+        .checks
+        .iter()
+        .filter(|c| c.ok == Some(false))
+        .collect();
+    assert!(
+        failed.is_empty(),
+        "{}: failed checks {failed:#?}",
+        report.source.name()
+    );
+}
+
+#[test]
+fn seed_text_dump_matches_truth_and_every_check_passes() {
+    let report = assert_matches_truth(
+        "samples/seed-shaodong-2023.txt",
+        "samples/seed-shaodong-2023.truth.csv",
+    );
+    assert_eq!(report.status, Status::Complete);
+    assert_eq!(report.meta.template, Template::T2021);
+    assert_eq!(report.meta.agency.as_deref(), Some("邵东市人民政府"));
+    assert_eq!(report.meta.year, Some(2023));
+    assert_eq!(report.meta.published.as_deref(), Some("2024-01-30"));
+    assert!(report.checks.len() > 40);
+    assert!(
+        report.checks.iter().all(|c| c.ok == Some(true)),
+        "{:#?}",
+        report
+            .checks
+            .iter()
+            .filter(|c| c.ok != Some(true))
+            .collect::<Vec<_>>()
+    );
+    let balance = report
+        .checks
+        .iter()
+        .find(|c| c.id == "applications.balance.total")
+        .unwrap();
+    assert_eq!(balance.detail, "100 + 1 = 93 + 8");
+    assert!(report.warnings.is_empty(), "{:#?}", report.warnings);
+    assert!(
+        report
+            .sections
+            .overview
+            .as_deref()
+            .unwrap()
+            .starts_with("(一)主动公开情况")
+    );
+    assert_eq!(report.sections.other_matters.as_deref(), Some("无。"));
+    assert!(
+        report
+            .sections
+            .problems
+            .as_deref()
+            .unwrap()
+            .contains("工作推进不够均衡")
+    );
+}
+
+#[test]
+fn shanghai_2019_template_matches_truth() {
+    let report = assert_matches_truth(
+        "samples/01_shanghai-gov-office-2019.html",
+        "samples/01_shanghai-gov-office-2019.truth.csv",
+    );
+    assert_eq!(report.status, Status::Complete);
+    assert_eq!(report.meta.template, Template::T2019);
+    assert_eq!(report.meta.agency.as_deref(), Some("上海市人民政府办公厅"));
+    assert_eq!(report.meta.published.as_deref(), Some("2020-01-31"));
+    // 251000元: the unit stays beside the amount.
+    let unit = &report.active_disclosure["procurement"]["amount_unit"];
+    assert_eq!(unit.as_ref().map(|v| v.to_string()).as_deref(), Some("元"));
+    assert_checks_pass(&report);
+    // The page leaves 予以公开's 总计 blank beside 258 natural persons: unassessable, not failed.
+    let row_total = report
+        .checks
+        .iter()
+        .find(|c| c.id == "applications.row_total.granted")
+        .unwrap();
+    assert_eq!(row_total.ok, None, "{}", row_total.detail);
+}
+
+#[test]
+fn shuyang_word_pasted_page_matches_truth() {
+    let report = assert_matches_truth(
+        "samples/08_shuyang-county-fgj-2023.html",
+        "samples/08_shuyang-county-fgj-2023.truth.csv",
+    );
+    assert_eq!(report.status, Status::Complete);
+    assert_eq!(report.meta.agency.as_deref(), Some("沭阳县发展和改革局"));
+    assert_eq!(report.meta.published.as_deref(), Some("2024-01-17"));
+    assert_checks_pass(&report);
+}
+
+#[test]
+fn pingtan_trs_page_matches_truth() {
+    let report = assert_matches_truth(
+        "samples/09_pingtan-2024.html",
+        "samples/09_pingtan-2024.truth.csv",
+    );
+    assert_eq!(report.status, Status::Complete);
+    assert_eq!(report.meta.year, Some(2024));
+    assert!(report.checks.iter().all(|c| c.ok == Some(true)));
+}
+
+#[test]
+fn blank_cells_are_null_with_a_warning_never_zero() {
+    // Shuyang leaves the five 法人或其他组织 columns empty (<o:p> </o:p>).
+    let report = extract("samples/08_shuyang-county-fgj-2023.html");
+    let id = "applications.new_received.commercial_enterprise";
+    assert_eq!(
+        report.cell("applications", "new_received", "commercial_enterprise"),
+        None
+    );
+    assert!(
+        report
+            .warnings
+            .iter()
+            .any(|w| w.code == "blank_cell" && w.cell.as_deref() == Some(id))
+    );
+    assert_eq!(report.status, Status::Complete, "a blank cell is located");
+}
+
+#[test]
+fn gbk_copies_give_the_same_cells() {
+    for (utf8, gbk) in [
+        (
+            "samples/seed-shaodong-2023.txt",
+            "samples/seed-shaodong-2023.gbk.txt",
+        ),
+        (
+            "samples/09_pingtan-2024.html",
+            "samples/09_pingtan-2024.gbk.html",
+        ),
+    ] {
+        let (a, b) = (extract(utf8), extract(gbk));
+        assert_eq!(b.source.encoding.as_deref(), Some("gb18030"), "{gbk}");
+        assert_eq!(cells(&a), cells(&b), "{gbk}");
+        assert_eq!(b.status, Status::Complete);
+    }
+}
+
+#[test]
+fn a_list_page_is_not_a_report_and_lists_its_reports() {
+    let report = extract("samples/not-reports/pingtan-list-page.html");
+    assert_eq!(report.status, Status::NotAReport);
+    assert!(report.reason.as_deref().unwrap().contains("list page"));
+    assert_eq!(report.links.len(), 10);
+    assert!(report.links.iter().all(|l| l.text.contains("年度报告")));
+    assert!(report.cells().next().is_none());
+    assert_eq!(report.meta.agency, None);
+}
+
+#[test]
+fn empty_whitespace_and_binary_inputs_are_not_reports() {
+    for (bytes, words) in [
+        (&b""[..], "empty"),
+        (&b" \n\n\t"[..], "whitespace"),
+        (&b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj"[..], "PDF"),
+        (&[0u8, 159, 146, 150, 0, 1, 2, 3][..], "binary"),
+    ] {
+        let report = extract_bytes(bytes, xxgk::Source::default(), None);
+        assert_eq!(report.status, Status::NotAReport, "{words}");
+        assert!(
+            report.reason.as_deref().unwrap().contains(words),
+            "{:?}",
+            report.reason
+        );
+        assert!(report.source.sha256.is_some());
+    }
+}
+
+#[test]
+fn a_page_without_report_tables_is_not_a_report() {
+    let html =
+        "<html><head><title>首页</title></head><body><p>欢迎访问</p><p>新闻动态</p></body></html>";
+    let report = extract_bytes(html.as_bytes(), xxgk::Source::default(), None);
+    assert_eq!(report.status, Status::NotAReport);
+    assert!(report.reason.as_deref().unwrap().contains("no table"));
+}
+
+#[test]
+fn missing_and_directory_paths_are_errors_naming_the_path() {
+    let err = extract_file(Path::new("samples/no-such-report.html")).unwrap_err();
+    assert_eq!(err.to_string(), "samples/no-such-report.html: no such file");
+    let err = extract_file(Path::new("samples")).unwrap_err();
+    assert!(
+        err.to_string().starts_with("samples: is a directory"),
+        "{err}"
+    );
+}
