@@ -39,6 +39,9 @@ pub fn extract(rows: &[Row], doc: &Document, template: Template, out: &mut Extra
         if row.values.is_empty() {
             continue;
         }
+        if own.is_none() {
+            own = wrapped_label(&row.labels, group);
+        }
         let key = match own {
             Some(ApplicationLabel::Row(key)) => key,
             Some(ApplicationLabel::Group(Group::Other)) if template == Template::T2019 => {
@@ -87,6 +90,19 @@ pub fn extract(rows: &[Row], doc: &Document, template: Template, out: &mut Extra
     }
 }
 
+/// A label that PDF conversion wrapped over two or three lines
+/// (`(二)部分公开(区分处理的,只计这一情` / `形,不计其他情形)`): the last
+/// labels joined, shortest join first.
+fn wrapped_label(labels: &[String], group: Option<Group>) -> Option<ApplicationLabel> {
+    (2..=3.min(labels.len())).find_map(|n| {
+        let joined = labels[labels.len() - n..].concat();
+        match application_label(&joined, group)? {
+            found @ ApplicationLabel::Row(_) => Some(found),
+            _ => None,
+        }
+    })
+}
+
 /// The result group a row belongs to, if any.
 fn group_of_row(key: &str) -> Option<Group> {
     Group::ALL
@@ -119,8 +135,13 @@ fn place_row(
             return;
         }
     }
-    let values: Vec<&Cell> = row.values.iter().collect();
-    let own: Vec<&Cell> = row.values.iter().filter(|c| !c.is_copy).collect();
+    // Blank cells past the template's columns are padding from a wider header.
+    let mut values: Vec<&Cell> = row.values.iter().collect();
+    let width = APPLICANT_COLUMNS.len() + usize::from(subtotal_at.is_some());
+    while values.len() > width && values.last().is_some_and(|c| c.text.trim().is_empty()) {
+        values.pop();
+    }
+    let own: Vec<&Cell> = values.iter().copied().filter(|c| !c.is_copy).collect();
     let layout = |n: usize| -> Option<Vec<&'static str>> {
         let mut cols = APPLICANT_COLUMNS.to_vec();
         match n {

@@ -81,8 +81,9 @@ fn find_title(doc: &Document) -> Option<String> {
     }
 }
 
-/// `标题：…` / `名称 …` → `…`: a short field name before the title.
+/// `标题：…` / `# …` → `…`: a field name or Markdown mark before the title.
 fn without_field_name(t: &str) -> &str {
+    let t = t.trim_start_matches(['#', ' ']);
     for sep in ['：', ':'] {
         if let Some((name, rest)) = t.split_once(sep)
             && name.chars().count() <= 6

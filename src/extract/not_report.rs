@@ -87,7 +87,7 @@ pub fn classify(doc: &Document, rows: &[Row]) -> Option<NotReport> {
             Vec::new(),
         ));
     }
-    if mentions_report && has_sections(doc) {
+    if mentions_report {
         // A report whose tables are missing or free-form (e.g. before 2019):
         // extraction goes on with template `unknown`.
         return None;
@@ -106,7 +106,7 @@ fn reason(text: &str, links: Vec<Link>) -> NotReport {
 }
 
 fn is_report_title(text: &str) -> bool {
-    text.contains("年度报告") || text.contains("年报")
+    (text.contains("年度报告") || text.contains("年报")) && text.contains("信息公开")
 }
 
 fn has_year(text: &str) -> bool {
@@ -119,14 +119,6 @@ fn is_script_link(href: &str) -> bool {
     href.trim_start()
         .to_ascii_lowercase()
         .starts_with("javascript:")
-}
-
-fn has_sections(doc: &Document) -> bool {
-    doc.blocks
-        .iter()
-        .filter(|b| matches!(b, Block::Text(t) if super::meta::section_heading(t).is_some()))
-        .count()
-        >= 2
 }
 
 /// A located row of any of the three tables.

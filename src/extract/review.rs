@@ -36,7 +36,7 @@ pub fn extract(rows: &[Row], from: usize, doc: &Document, out: &mut Extraction) 
         }
     }
     if by_grid_header(doc, rows, &value_rows, out)
-        || by_row_label(&value_rows, out)
+        || by_row_label(rows, &value_rows, out)
         || in_source_order(&values, out)
     {
         return;
@@ -106,20 +106,35 @@ fn by_grid_header(doc: &Document, rows: &[Row], value_rows: &[&Row], out: &mut E
     complete
 }
 
-/// Three rows of five values, each row labelled with its group.
-fn by_row_label(value_rows: &[&Row], out: &mut Extraction) -> bool {
+/// The group a label names: `行政复议`, `未经复议直接起诉`, `复议后起诉`.
+fn group_of(label: &str) -> Option<&'static str> {
+    if label.contains("复议后") {
+        Some("litigation_after_review")
+    } else if label.contains("未经复议") || label.contains("直接起诉") {
+        Some("litigation_direct")
+    } else if label.contains("行政复议") && !label.contains("行政诉讼") {
+        Some("review")
+    } else {
+        None
+    }
+}
+
+/// Three rows of five values, each under a label or heading naming its group
+/// (the label may sit on the row or on the heading line just above it).
+fn by_row_label(rows: &[Row], value_rows: &[&Row], out: &mut Extraction) -> bool {
     let mut found: Vec<(&'static str, &Row)> = Vec::new();
     for row in value_rows {
-        let Some(label) = row.label() else {
-            return false;
+        let own = row.labels.iter().rev().find_map(|l| group_of(l));
+        let above = || {
+            let at = rows.iter().position(|r| std::ptr::eq(r, *row))?;
+            rows[..at]
+                .iter()
+                .rev()
+                .take_while(|r| r.values.is_empty())
+                .flat_map(|r| r.labels.iter().rev())
+                .find_map(|l| group_of(l))
         };
-        let group = if label.contains("复议后") {
-            "litigation_after_review"
-        } else if label.contains("未经复议") || label.contains("直接起诉") {
-            "litigation_direct"
-        } else if label.contains("行政复议") {
-            "review"
-        } else {
+        let Some(group) = own.or_else(above) else {
             return false;
         };
         if row.values.len() != REVIEW_COLUMNS.len() {

@@ -78,6 +78,11 @@ struct TextRow {
 
 impl TextRow {
     fn push_line(&mut self, block: usize, line: &str, rows: &mut Vec<Row>) {
+        if let Some((label, values)) = label_then_values(line) {
+            self.push_line(block, label, rows);
+            self.values.extend(values);
+            return;
+        }
         if let Some(values) = value_line(line) {
             if self.labels.is_empty() && self.values.is_empty() {
                 self.block = block;
@@ -140,6 +145,30 @@ fn value_line(line: &str) -> Option<Vec<Cell>> {
         .iter()
         .any(|c| matches!(c.value, CellValue::Number(..)));
     (any_number && cells.iter().all(|c| is_value(&c.value))).then_some(cells)
+}
+
+/// A line of PDF text holding a label and then its values, separated by
+/// spaces: `一、本年新收政府信息公开申请数量 3001 53 0 0 61 4 3119`.
+fn label_then_values(line: &str) -> Option<(&str, Vec<Cell>)> {
+    let tokens: Vec<&str> = line.split_whitespace().collect();
+    let first_value = tokens
+        .iter()
+        .rposition(|t| !is_value(&parse_cell(t)))
+        .map(|i| i + 1)?;
+    if first_value == tokens.len() || line.chars().count() > 200 {
+        return None;
+    }
+    let values = value_line(&tokens[first_value..].join(" "))?;
+    // The label is the text before the first value token.
+    let mut rest = line.trim_start();
+    for token in &tokens[..first_value] {
+        rest = rest[rest.find(token)? + token.len()..].trim_start();
+    }
+    let label = line[..line.len() - rest.len()].trim_end();
+    let has_words = label
+        .chars()
+        .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c));
+    has_words.then_some((label, values))
 }
 
 /// Grid rows: the label cells come first, the value cells after them.
@@ -239,6 +268,16 @@ mod tests {
         assert_eq!(rows[0].labels, ["(三)不予公开", "1.属于国家秘密"]);
         assert_eq!(rows[0].values.len(), 2);
         assert_eq!(rows[1].labels, ["2.其他法律行政法规禁止公开"]);
+    }
+
+    #[test]
+    fn a_label_and_its_values_on_one_line() {
+        let doc = flatten("(三)不\n予公开\n1.属于国家秘密 2 0 0 0 0 0 2\n行政处罚 3985758\n");
+        let rows = logical_rows(&doc);
+        assert_eq!(rows[0].labels, ["(三)不", "予公开", "1.属于国家秘密"]);
+        assert_eq!(rows[0].values.len(), 7);
+        assert_eq!(rows[1].labels, ["行政处罚"]);
+        assert_eq!(rows[1].values.len(), 1);
     }
 
     #[test]

@@ -17,7 +17,7 @@ pub fn flatten_text(text: &str) -> Document {
                     blocks.push(Block::Table(std::mem::take(&mut grid)));
                 }
                 let line = collapse_whitespace(line);
-                if !line.is_empty() {
+                if !line.is_empty() && !is_page_marker(&line) {
                     blocks.push(Block::Text(line));
                 }
             }
@@ -30,6 +30,15 @@ pub fn flatten_text(text: &str) -> Document {
         blocks,
         ..Document::default()
     }
+}
+
+/// A page number left by PDF conversion: `- 4 -`, `— 5 —`, `第 3 页`.
+fn is_page_marker(line: &str) -> bool {
+    let core = line.trim_matches(|c: char| matches!(c, '-' | '—' | '–' | ' ' | '第' | '页'));
+    core.len() < line.len()
+        && !core.is_empty()
+        && core.chars().all(|c| c.is_ascii_digit())
+        && line.chars().any(|c| matches!(c, '-' | '—' | '–' | '页'))
 }
 
 enum TableLine {
@@ -80,6 +89,18 @@ mod tests {
         assert_eq!(
             doc.blocks,
             vec![Block::Text("规章".into()), Block::Text("0".into())]
+        );
+    }
+
+    #[test]
+    fn page_markers_are_dropped() {
+        let doc = flatten_text("- 4 -\n— 5 —\n行政处罚 3985758\n12\n");
+        assert_eq!(
+            doc.blocks,
+            vec![
+                Block::Text("行政处罚 3985758".into()),
+                Block::Text("12".into())
+            ]
         );
     }
 
