@@ -217,6 +217,22 @@ pub fn application_label(label: &str, group: Option<Group>) -> Option<Applicatio
     None
 }
 
+/// True when a label (key form) names a row or group of one of the tables,
+/// so a grid cell holding it is a label, whatever column it sits in.
+pub fn is_row_label(label: &str) -> bool {
+    if matches!(
+        application_label(label, None),
+        Some(ApplicationLabel::Row(_) | ApplicationLabel::Group(_))
+    ) {
+        return true;
+    }
+    let bare = strip_notes(strip_item_number(label));
+    [Template::T2021, Template::T2019]
+        .iter()
+        .flat_map(|t| active_rows(*t))
+        .any(|row| row.labels.contains(&bare.as_str()))
+}
+
 /// `3.其他` / `3、其他` / `(3)其他` / `三、其他` → `其他`.
 pub fn strip_item_number(label: &str) -> &str {
     let s = label.trim_start_matches(|c: char| {

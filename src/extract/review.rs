@@ -5,6 +5,7 @@
 //! values follow the header.
 
 use super::columns::{column_headers, review_cell};
+use super::meta::{Section, section_heading};
 use super::rows::{Cell, Row};
 use super::{CellKind, Extraction};
 use crate::flatten::{Block, Document};
@@ -47,11 +48,15 @@ pub fn extract(rows: &[Row], from: usize, doc: &Document, out: &mut Extraction) 
     }
 }
 
-/// The table's header: a `行政复议` cell of its own, or the `结果维持` column.
+/// The table's header (a `行政复议` cell of its own, the `结果维持` column, or
+/// `行政复议行政诉讼` glued by PDF conversion) or its section heading.
 fn is_header(row: &Row) -> bool {
-    row.labels
-        .iter()
-        .any(|l| l == "行政复议" || l.contains("结果维持"))
+    row.labels.iter().any(|l| {
+        l == "行政复议"
+            || l.contains("结果维持")
+            || (l.starts_with("行政复议") && l.contains("行政诉讼") && l.chars().count() <= 12)
+            || section_heading(l) == Some(Section::Review)
+    })
 }
 
 /// Labels that end table 四: the next sections.

@@ -5,6 +5,7 @@
 use super::value::{CellValue, parse_cell};
 use crate::flatten::normalize::key;
 use crate::flatten::{Block, Document, Grid};
+use crate::template::is_row_label;
 
 /// A table row: labels (key form, outermost first, own label last) and values.
 #[derive(Debug, Clone)]
@@ -189,7 +190,13 @@ fn grid_rows(block: usize, grid: &Grid, rows: &mut Vec<Row>) {
         let start = match (starts[r], usual_start) {
             // Text in a value column (e.g. `见附件`) must not turn into a label
             // and shift the row: the grid's usual start decides.
-            (Some(s), Some(u)) if s > u && has_label(&cells[..u]) => Some(u),
+            (Some(s), Some(u))
+                if s > u
+                    && has_label(&cells[..u])
+                    && !cells[u..s].iter().any(|c| is_row_label(&key(&c.text))) =>
+            {
+                Some(u)
+            }
             (None, Some(u)) if has_label(&cells[..u.min(cells.len())]) && cells.len() > u => {
                 // No numbers at all, but the label part is there: a row whose
                 // cells are all blank is still a data row.
@@ -290,6 +297,18 @@ mod tests {
         assert_eq!(rows[1].labels, ["二、上年结转"]);
         assert_eq!(rows[1].values.len(), 3);
         assert_eq!(rows[0].values[1].value, CellValue::Null);
+    }
+
+    #[test]
+    fn a_row_label_in_a_value_column_is_still_a_label() {
+        let doc = flatten(
+            "<table><tr><td>一、本年新收</td><td>1</td><td>2</td></tr>\
+             <tr><td>三、</td><td>(一)予以公开</td><td>9</td><td>9</td></tr>\
+             <tr><td>二、上年结转</td><td>3</td><td>4</td></tr></table>",
+        );
+        let rows = logical_rows(&doc);
+        assert_eq!(rows[1].labels, ["三、", "(一)予以公开"]);
+        assert_eq!(rows[1].values.len(), 2);
     }
 
     #[test]
