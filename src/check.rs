@@ -266,6 +266,142 @@ fn equation(id: String, lhs: &[(String, Operand)], rhs: &[(String, Operand)]) ->
     Check { id, ok, detail }
 }
 
+/// One comparison of an agency's two consecutive years by [`carry_chain`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CarryLink {
+    /// The agency as the later report writes it.
+    pub agency: String,
+    /// Year and source name of the earlier report.
+    pub earlier: (i32, String),
+    /// Year and source name of the later report.
+    pub later: (i32, String),
+    /// Columns whose carried-over count differs from last year's carried-forward.
+    pub failed: Vec<String>,
+    /// Columns that could not be compared (a cell not located).
+    pub unassessed: Vec<String>,
+    /// Columns that agree.
+    pub passed: usize,
+}
+
+impl std::fmt::Display for CarryLink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (y0, r0) = &self.earlier;
+        let (y1, r1) = &self.later;
+        write!(f, "{} {y0} → {y1}: ", self.agency)?;
+        if self.failed.is_empty() {
+            write!(f, "ok ({} columns agree", self.passed)?;
+        } else {
+            write!(
+                f,
+                "FAILED {} ({} columns agree",
+                self.failed.join(", "),
+                self.passed
+            )?;
+        }
+        if !self.unassessed.is_empty() {
+            write!(f, "; not comparable: {}", self.unassessed.join(", "))?;
+        }
+        write!(f, ") [{r0} → {r1}]")
+    }
+}
+
+/// The cross-year check (SPEC §6): for every agency present in consecutive
+/// years, this year's `applications.carried_over.<column>` must equal last
+/// year's `carried_forward.<column>`. Appends a `carry_chain.<column>` check to
+/// both reports of each pair (replacing any from an earlier run) and returns
+/// one [`CarryLink`] per pair, ordered by agency and year. Agencies match after
+/// folding full-width characters and removing whitespace.
+pub fn carry_chain(reports: &mut [Report]) -> Vec<CarryLink> {
+    for report in reports.iter_mut() {
+        report
+            .checks
+            .retain(|c| c.id != "carry_chain" && !c.id.starts_with("carry_chain."));
+    }
+    let mut by_agency_year: std::collections::HashMap<(String, i32), Vec<usize>> =
+        std::collections::HashMap::new();
+    for (i, report) in reports.iter().enumerate() {
+        let has_table = report.applications.contains_key("carried_over")
+            || report.applications.contains_key("carried_forward");
+        let readable = matches!(report.status, Status::Complete | Status::Partial);
+        if let (true, true, Some(agency), Some(year)) =
+            (readable, has_table, &report.meta.agency, report.meta.year)
+        {
+            let agency = crate::flatten::normalize::key(agency);
+            if !agency.is_empty() {
+                by_agency_year.entry((agency, year)).or_default().push(i);
+            }
+        }
+    }
+
+    let mut links = Vec::new();
+    let mut new_checks: Vec<(usize, Check)> = Vec::new();
+    for ((agency, year), laters) in &by_agency_year {
+        let Some(earliers) = by_agency_year.get(&(agency.clone(), year - 1)) else {
+            continue;
+        };
+        for &later in laters {
+            for &earlier in earliers {
+                let (link, checks) = compare_years(&reports[earlier], &reports[later]);
+                for check in checks {
+                    new_checks.push((earlier, check.clone()));
+                    new_checks.push((later, check));
+                }
+                links.push((agency.clone(), *year, later, earlier, link));
+            }
+        }
+    }
+    for (i, check) in new_checks {
+        reports[i].checks.push(check);
+    }
+    links.sort_by(|a, b| (&a.0, a.1, a.2, a.3).cmp(&(&b.0, b.1, b.2, b.3)));
+    links.into_iter().map(|(.., link)| link).collect()
+}
+
+/// `carry_chain.<column>` checks between two reports of consecutive years.
+fn compare_years(earlier: &Report, later: &Report) -> (CarryLink, Vec<Check>) {
+    let year = |r: &Report| r.meta.year.unwrap_or_default();
+    let (y0, y1) = (year(earlier), year(later));
+    let mut columns: Vec<&str> = crate::template::APPLICANT_COLUMNS.to_vec();
+    let has_subtotal = |r: &Report| {
+        r.applications
+            .values()
+            .any(|cols| cols.contains_key(LEGAL_PERSON_SUBTOTAL))
+    };
+    if has_subtotal(earlier) && has_subtotal(later) {
+        columns.push(LEGAL_PERSON_SUBTOTAL);
+    }
+    let (before, after) = (Checker::new(earlier), Checker::new(later));
+    let mut link = CarryLink {
+        agency: later.meta.agency.clone().unwrap_or_default(),
+        earlier: (y0, earlier.source.name().to_string()),
+        later: (y1, later.source.name().to_string()),
+        failed: Vec::new(),
+        unassessed: Vec::new(),
+        passed: 0,
+    };
+    let mut checks = Vec::new();
+    for col in columns {
+        let (_, carried_over) = after.operand("applications", "carried_over", col);
+        let (_, carried_forward) = before.operand("applications", "carried_forward", col);
+        let mut check = equation(
+            format!("carry_chain.{col}"),
+            &[(format!("{y1} carried_over.{col}"), carried_over)],
+            &[(format!("{y0} carried_forward.{col}"), carried_forward)],
+        );
+        check.detail = format!(
+            "{y1} carried_over = {y0} carried_forward ({} → {}): {}",
+            link.earlier.1, link.later.1, check.detail
+        );
+        match check.ok {
+            Some(true) => link.passed += 1,
+            Some(false) => link.failed.push(col.to_string()),
+            None => link.unassessed.push(col.to_string()),
+        }
+        checks.push(check);
+    }
+    (link, checks)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,6 +16,9 @@ pub enum Error {
         #[source]
         source: io::Error,
     },
+    /// A file of saved records (JSONL / JSON) that cannot be read back.
+    #[error("{}: {message}", path.display())]
+    Records { path: PathBuf, message: String },
     #[error("{}: cannot write: {source}", path.display())]
     Write {
         path: PathBuf,

@@ -1,14 +1,13 @@
 //! `xxgk extract FILE...`: saved pages and text dumps → records.
 
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::Context;
-use clap::ValueEnum;
-use xxgk::export::{self, Format};
+use xxgk::export::Format;
 use xxgk::{Error, Report, Source, Status};
 
+use super::export::{Destination, OutputFormat};
 use super::{EXIT_FAILURE, EXIT_NOT_ALL_REPORTS};
 
 /// Extract the report tables of saved pages or text dumps.
@@ -20,7 +19,8 @@ use super::{EXIT_FAILURE, EXIT_NOT_ALL_REPORTS};
 #[command(after_help = "Examples:\n  \
 xxgk extract samples/seed-shaodong-2023.txt                 # one pretty JSON record\n  \
 xxgk extract samples/*.html --format jsonl > reports.jsonl  # one record per line\n  \
-xxgk extract page.html --format csv-long                    # report,agency,year,table,row,column,value")]
+xxgk extract page.html --format csv-long                    # report,agency,year,table,row,column,value\n  \
+xxgk extract samples/*.html --format csv -o reports.csv     # one line per report (see xxgk export --help)")]
 pub struct Args {
     /// Report files to read; `-` for standard input.
     #[arg(required = true, value_name = "FILE")]
@@ -29,19 +29,25 @@ pub struct Args {
     /// Output format. Default: json for one file, jsonl for several.
     #[arg(long, short, value_enum)]
     format: Option<OutputFormat>,
-}
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum OutputFormat {
-    /// One pretty-printed JSON object per report.
-    Json,
-    /// JSON Lines: one record per line.
-    Jsonl,
-    /// Tidy CSV, one line per cell: report,agency,year,table,row,column,value.
-    CsvLong,
+    /// Write to FILE (atomically: a temporary file renamed into place) instead
+    /// of standard output; `-` is standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+
+    /// Excel-friendly CSV: UTF-8 byte-order mark and formula-injection guard
+    /// (see `xxgk export --help`).
+    #[arg(long)]
+    excel: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let format = match args.format {
+        Some(format) => format.into(),
+        None if args.files.len() == 1 => Format::Json,
+        None => Format::Jsonl,
+    };
+    let destination = Destination::new(format, args.output.as_deref(), args.excel, None)?;
     let mut reports = Vec::with_capacity(args.files.len());
     let mut failed = false;
     for path in &args.files {
@@ -68,17 +74,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         reports.push(report);
     }
-    let format = match args.format {
-        Some(OutputFormat::Json) => Format::Json,
-        Some(OutputFormat::Jsonl) => Format::Jsonl,
-        Some(OutputFormat::CsvLong) => Format::CsvLong,
-        None if reports.len() == 1 => Format::Json,
-        None => Format::Jsonl,
-    };
-    let stdout = io::stdout().lock();
-    let mut out = io::BufWriter::new(stdout);
-    export::write_reports(&mut out, &reports, format).context("cannot write to standard output")?;
-    out.flush().context("cannot write to standard output")?;
+    destination.write(&mut reports)?;
 
     let all_reports = reports
         .iter()

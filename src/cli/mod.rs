@@ -1,5 +1,6 @@
 //! Subcommands, one file each: usage text at the top, one `run` function.
 
+mod export;
 mod extract;
 
 use std::process::ExitCode;
@@ -36,10 +37,12 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     Extract(extract::Args),
+    Export(export::Args),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Extract(args) => extract::run(args),
+        Command::Export(args) => export::run(args),
     }
 }

@@ -1,0 +1,194 @@
+//! `xxgk export RESULTS.jsonl...`: saved records → JSON, JSONL or CSV, without
+//! re-extracting. Also home of the output step `extract` shares.
+
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::ValueEnum;
+use xxgk::Report;
+use xxgk::check::carry_chain;
+use xxgk::export::{self, Format, Options, Output};
+
+/// Convert saved records (from `extract` or `crawl`) into a dataset.
+///
+/// Reads JSON Lines (or pretty JSON: one record or an array), runs the
+/// cross-year `carry_chain` check over all records together, and writes them in
+/// one layout:
+///
+///   csv       wide: one line per report, one column per cell `table.row.column`
+///             (e.g. applications.new_received.natural_person), after the
+///             record columns report, source.*, meta.*, status, reason,
+///             checks.failed, checks.failed_ids, checks.unassessed, warnings.
+///             The columns are fixed: template-2019 and 2021 reports share the
+///             union of both templates' cells, always in the same order
+///             (README, "Export"), empty where a report has no such cell.
+///
+///   csv-long  tidy: one line per cell, report,agency,year,table,row,column,value
+///
+///   jsonl     one record per line; json: pretty JSON
+///
+/// Numbers are written with the digits of the page: 9750.26 stays 9750.26, and
+/// an empty CSV field is null (not reported), never 0.
+///
+/// `-o FILE` writes a temporary file beside FILE and renames it into place when
+/// complete, so a failed export never leaves half a file or loses the previous
+/// one. Without `-o` (or with `-o -`) the output goes to standard output.
+#[derive(Debug, clap::Args)]
+#[command(
+    verbatim_doc_comment,
+    after_help = "Examples:\n  \
+xxgk export results.jsonl -o reports.csv                    # wide CSV for pandas / R\n  \
+xxgk export results.jsonl --excel -o reports.csv            # the same, for Excel\n  \
+xxgk export a.jsonl b.jsonl --format csv-long -o cells.csv --checks checks.csv\n  \
+xxgk extract samples/*.html --format jsonl | xxgk export - --format csv\n\n\
+In pandas: pd.read_csv(\"reports.csv\", dtype={\"meta.year\": \"Int64\"}) — numbers are read as\n\
+numbers; empty cells are NaN.\n\n\
+Exit codes: 0 written; 2 an input could not be read or the output could not be written\n\
+(nothing is written then)."
+)]
+pub struct Args {
+    /// Files of saved records (JSONL or JSON); `-` for standard input.
+    #[arg(required = true, value_name = "RESULTS")]
+    inputs: Vec<PathBuf>,
+
+    /// Output layout.
+    #[arg(long, short, value_enum, default_value = "csv")]
+    format: OutputFormat,
+
+    /// Write to FILE (atomically) instead of standard output; `-` is standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+
+    /// Excel-friendly CSV: a UTF-8 byte-order mark, so Excel shows the Chinese
+    /// text correctly, and text cells that start with = + - @ prefixed with '
+    /// so they cannot run as formulas. Numbers stay numbers.
+    #[arg(long)]
+    excel: bool,
+
+    /// Also write every check as CSV to FILE: report,check,ok,detail
+    /// (ok is true, false, or empty when the check could not be assessed).
+    #[arg(long, value_name = "FILE")]
+    checks: Option<PathBuf>,
+}
+
+/// The output layouts a user can name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// One pretty-printed JSON object per report (an array for several).
+    Json,
+    /// JSON Lines: one record per line.
+    Jsonl,
+    /// Wide CSV: one line per report, one column per cell (table.row.column).
+    Csv,
+    /// Tidy CSV, one line per cell: report,agency,year,table,row,column,value.
+    CsvLong,
+}
+
+impl From<OutputFormat> for Format {
+    fn from(f: OutputFormat) -> Format {
+        match f {
+            OutputFormat::Json => Format::Json,
+            OutputFormat::Jsonl => Format::Jsonl,
+            OutputFormat::Csv => Format::Csv,
+            OutputFormat::CsvLong => Format::CsvLong,
+        }
+    }
+}
+
+/// Where and how the records go: the output step of every subcommand.
+pub struct Destination {
+    pub format: Format,
+    pub output: Output,
+    pub options: Options,
+    /// Where the checks CSV goes, if asked for.
+    pub checks: Option<Output>,
+}
+
+impl Destination {
+    pub fn new(
+        format: Format,
+        output: Option<&Path>,
+        excel: bool,
+        checks: Option<&Path>,
+    ) -> anyhow::Result<Self> {
+        let output = Output::from_arg(output);
+        let checks = checks.map(|p| Output::from_arg(Some(p)));
+        if excel && !format.is_csv() {
+            bail!("--excel applies to the CSV formats (csv, csv-long), not to JSON");
+        }
+        if output == Output::Stdout && checks == Some(Output::Stdout) {
+            bail!(
+                "the records and --checks cannot both go to standard output; give -o FILE or --checks FILE"
+            );
+        }
+        Ok(Destination {
+            format,
+            output,
+            options: Options { excel },
+            checks,
+        })
+    }
+
+    /// Runs the cross-year check, reports it on stderr, and writes everything.
+    pub fn write(&self, reports: &mut [Report]) -> anyhow::Result<()> {
+        let links = carry_chain(reports);
+        if reports.len() > 1 {
+            report_carry_chain(&links);
+        }
+        self.output
+            .write_with(|w| export::write_reports_with(w, reports, self.format, &self.options))?;
+        if let Some(checks) = &self.checks {
+            checks.write_with(|w| export::write_checks(w, reports, &self.options))?;
+        }
+        Ok(())
+    }
+}
+
+/// The `carry_chain` summary on stderr: every failing pair, then the count.
+fn report_carry_chain(links: &[xxgk::check::CarryLink]) {
+    if links.is_empty() {
+        eprintln!("xxgk: carry_chain: no agency appears in two consecutive years");
+        return;
+    }
+    let failed: Vec<_> = links.iter().filter(|l| !l.failed.is_empty()).collect();
+    for link in &failed {
+        eprintln!("xxgk: carry_chain: {link}");
+    }
+    eprintln!(
+        "xxgk: carry_chain: {} pair(s) of consecutive years compared, {} agree, {} disagree",
+        links.len(),
+        links.len() - failed.len(),
+        failed.len()
+    );
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let destination = Destination::new(
+        args.format.into(),
+        args.output.as_deref(),
+        args.excel,
+        args.checks.as_deref(),
+    )?;
+    let mut reports = Vec::new();
+    for input in &args.inputs {
+        reports.extend(read_input(input)?);
+    }
+    if reports.is_empty() {
+        eprintln!("xxgk: warning: no records in the input; writing an empty dataset");
+    }
+    destination.write(&mut reports)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn read_input(path: &Path) -> anyhow::Result<Vec<Report>> {
+    if path.as_os_str() != "-" {
+        return Ok(export::read_records(path)?);
+    }
+    let mut text = String::new();
+    io::stdin()
+        .read_to_string(&mut text)
+        .context("<stdin>: cannot read records (they must be UTF-8 JSON Lines)")?;
+    Ok(export::read_records_from(&text, Path::new("<stdin>"))?)
+}
