@@ -269,7 +269,7 @@ fn equation(id: String, lhs: &[(String, Operand)], rhs: &[(String, Operand)]) ->
 /// One comparison of an agency's two consecutive years by [`carry_chain`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CarryLink {
-    /// The agency as the later report writes it.
+    /// The agency as the later report writes it (whitespace collapsed).
     pub agency: String,
     /// Year and source name of the earlier report.
     pub earlier: (i32, String),
@@ -336,7 +336,8 @@ pub fn carry_chain(reports: &mut [Report]) -> Vec<CarryLink> {
     let mut links = Vec::new();
     let mut new_checks: Vec<(usize, Check)> = Vec::new();
     for ((agency, year), laters) in &by_agency_year {
-        let Some(earliers) = by_agency_year.get(&(agency.clone(), year - 1)) else {
+        let previous = year.checked_sub(1).map(|y| (agency.clone(), y));
+        let Some(earliers) = previous.and_then(|key| by_agency_year.get(&key)) else {
             continue;
         };
         for &later in laters {
@@ -372,7 +373,9 @@ fn compare_years(earlier: &Report, later: &Report) -> (CarryLink, Vec<Check>) {
     }
     let (before, after) = (Checker::new(earlier), Checker::new(later));
     let mut link = CarryLink {
-        agency: later.meta.agency.clone().unwrap_or_default(),
+        agency: crate::flatten::normalize::collapse_whitespace(
+            later.meta.agency.as_deref().unwrap_or_default(),
+        ),
         earlier: (y0, earlier.source.name().to_string()),
         later: (y1, later.source.name().to_string()),
         failed: Vec::new(),

@@ -332,6 +332,13 @@ fn carry_chain_passes_for_consecutive_years_that_agree() {
         assert!(checks.iter().any(|(id, _)| id == "carry_chain.total"));
     }
     assert!(carry_checks(&records[2]).is_empty());
+    // Exporting exported records again replaces the checks, never doubles them.
+    let again = dir.path().join("again.jsonl");
+    write_jsonl(&again, &records);
+    let (_, out) = export(&again, "jsonl", &[]);
+    let first = String::from_utf8(out).unwrap();
+    let first: Json = serde_json::from_str(first.lines().next().unwrap()).unwrap();
+    assert_eq!(carry_checks(&first).len(), 7);
     let summary = stderr(&result);
     assert!(
         summary.contains("1 pair(s) of consecutive years compared, 1 agree, 0 disagree"),

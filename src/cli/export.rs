@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use clap::ValueEnum;
 use xxgk::Report;
-use xxgk::check::carry_chain;
+use xxgk::check::{CarryLink, carry_chain};
 use xxgk::export::{self, Format, Options, Output};
 
 /// Convert saved records (from `extract` or `crawl`) into a dataset.
@@ -31,6 +31,13 @@ use xxgk::export::{self, Format, Options, Output};
 ///
 /// Numbers are written with the digits of the page: 9750.26 stays 9750.26, and
 /// an empty CSV field is null (not reported), never 0.
+///
+/// Cross-year check: when the records hold the same agency (names compared
+/// ignoring spaces and full-width forms) in consecutive years, this year's
+/// applications.carried_over.<column> must equal last year's
+/// applications.carried_forward.<column>. Each comparison is added as check
+/// carry_chain.<column> to both records (so it shows in checks.failed_ids and
+/// --checks), and a summary naming every pair that disagrees goes to stderr.
 ///
 /// `-o FILE` writes a temporary file beside FILE and renames it into place when
 /// complete, so a failed export never leaves half a file or loses the previous
@@ -62,8 +69,9 @@ pub struct Args {
     output: Option<PathBuf>,
 
     /// Excel-friendly CSV: a UTF-8 byte-order mark, so Excel shows the Chinese
-    /// text correctly, and text cells that start with = + - @ prefixed with '
-    /// so they cannot run as formulas. Numbers stay numbers.
+    /// text correctly, and text cells that start with = + - @ (or a tab or
+    /// carriage return) prefixed with ' so they cannot run as formulas.
+    /// Numbers are never touched: a change of -1 stays the number -1.
     #[arg(long)]
     excel: bool,
 
@@ -131,23 +139,21 @@ impl Destination {
         })
     }
 
-    /// Runs the cross-year check, reports it on stderr, and writes everything.
-    pub fn write(&self, reports: &mut [Report]) -> anyhow::Result<()> {
+    /// Runs the cross-year check over all `reports`, then writes them. Returns
+    /// the check's pairs for [`report_carry_chain`].
+    pub fn write(&self, reports: &mut [Report]) -> anyhow::Result<Vec<CarryLink>> {
         let links = carry_chain(reports);
-        if reports.len() > 1 {
-            report_carry_chain(&links);
-        }
         self.output
             .write_with(|w| export::write_reports_with(w, reports, self.format, &self.options))?;
         if let Some(checks) = &self.checks {
             checks.write_with(|w| export::write_checks(w, reports, &self.options))?;
         }
-        Ok(())
+        Ok(links)
     }
 }
 
 /// The `carry_chain` summary on stderr: every failing pair, then the count.
-fn report_carry_chain(links: &[xxgk::check::CarryLink]) {
+pub fn report_carry_chain(links: &[CarryLink]) {
     if links.is_empty() {
         eprintln!("xxgk: carry_chain: no agency appears in two consecutive years");
         return;
@@ -178,7 +184,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if reports.is_empty() {
         eprintln!("xxgk: warning: no records in the input; writing an empty dataset");
     }
-    destination.write(&mut reports)?;
+    let links = destination.write(&mut reports)?;
+    report_carry_chain(&links);
     Ok(ExitCode::SUCCESS)
 }
 

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use xxgk::export::Format;
 use xxgk::{Error, Report, Source, Status};
 
-use super::export::{Destination, OutputFormat};
+use super::export::{Destination, OutputFormat, report_carry_chain};
 use super::{EXIT_FAILURE, EXIT_NOT_ALL_REPORTS};
 
 /// Extract the report tables of saved pages or text dumps.
@@ -74,7 +74,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         reports.push(report);
     }
-    destination.write(&mut reports)?;
+    let links = destination.write(&mut reports)?;
+    if !links.is_empty() {
+        report_carry_chain(&links);
+    }
 
     let all_reports = reports
         .iter()
