@@ -537,3 +537,51 @@ fn a_pre_2019_report_is_template_unknown_with_metadata() {
     assert_eq!(report.meta.published.as_deref(), Some("2019-01-10"));
     assert!(report.warnings.iter().any(|w| w.code == "unknown_template"));
 }
+
+/// The two real HTML pages re-exported the way users receive them: a browser's
+/// "save as text" (one cell per line; blank cells vanish) and a Markdown export
+/// (spans lost). Nothing may be wrong; what is lost must be null.
+#[test]
+fn text_exports_of_real_pages_never_give_a_wrong_number() {
+    for (dump, truth, at_least) in [
+        (
+            "samples/variants/pingtan-2024.lines.txt",
+            "samples/09_pingtan-2024.truth.csv",
+            200,
+        ),
+        (
+            "samples/variants/pingtan-2024.md",
+            "samples/09_pingtan-2024.truth.csv",
+            200,
+        ),
+        (
+            "samples/variants/shanghai-2019.lines.txt",
+            "samples/01_shanghai-gov-office-2019.truth.csv",
+            157,
+        ),
+        (
+            "samples/variants/shanghai-2019.md",
+            "samples/01_shanghai-gov-office-2019.truth.csv",
+            171,
+        ),
+    ] {
+        let report = extract_file(Path::new(dump)).unwrap();
+        let want = expected(truth);
+        let mut right = 0;
+        for ((t, r, c), v) in report.cells().map(|(t, r, c, v)| ((t, r, c), v)) {
+            let truth_value = want.get(&(t.into(), r.into(), c.into()));
+            match v {
+                Some(n) => {
+                    assert_eq!(Some(&n.to_string()), truth_value, "{dump}: {t}.{r}.{c}");
+                    right += 1;
+                }
+                None if truth_value.is_none() => right += 1,
+                None => {}
+            }
+        }
+        assert!(
+            right >= at_least,
+            "{dump}: {right} cells right, expected at least {at_least}"
+        );
+    }
+}

@@ -1,7 +1,7 @@
 //! Table 二 `active_disclosure`: a handful of rows named by short labels
 //! (规章, 行政许可 …), each with one to three values in template order.
 
-use super::rows::{Cell, Row};
+use super::rows::{Cell, Fit, Row, fit};
 use super::value::CellValue;
 use super::{CellKind, Extraction};
 use crate::model::{Template, Value};
@@ -32,18 +32,23 @@ pub fn extract(rows: &[Row], template: Template, out: &mut Extraction) {
         }
         let own: Vec<&Cell> = row.values.iter().filter(|c| !c.is_copy).collect();
         let all: Vec<&Cell> = row.values.iter().collect();
-        let Some(cells) = [own, all]
-            .into_iter()
-            .find(|c| c.len() == spec.columns.len())
-        else {
-            out.unplaceable_row(
-                TABLE,
-                spec.key,
-                spec.columns,
-                row.values.len(),
-                &format!("{} value(s)", spec.columns.len()),
-            );
-            continue;
+        let fits = [own, all].map(|c| fit(&c, spec.columns.len()));
+        let cells = match fits {
+            [Fit::Cells(cells), _] | [_, Fit::Cells(cells)] => cells,
+            [Fit::Ambiguous(n), _] | [_, Fit::Ambiguous(n)] => {
+                out.ambiguous_row(TABLE, spec.key, spec.columns, n);
+                continue;
+            }
+            _ => {
+                out.unplaceable_row(
+                    TABLE,
+                    spec.key,
+                    spec.columns,
+                    row.values.len(),
+                    &format!("{} value(s)", spec.columns.len()),
+                );
+                continue;
+            }
         };
         for (&col, cell) in spec.columns.iter().zip(cells) {
             let kind = if is_amount_column(col) {
