@@ -585,3 +585,75 @@ fn text_exports_of_real_pages_never_give_a_wrong_number() {
         );
     }
 }
+
+#[test]
+fn reworded_and_misnumbered_headings_and_tables_in_one_element() {
+    // Headings renumbered and reworded, the 该部分以表格形式报告 sentence, and
+    // tables 二 and 三 inside a single <table>.
+    let table = format!(
+        "<table>{}{APPLICANT_HEADER}{}</table>",
+        ACTIVE_2021
+            .trim_start_matches("<p>二、主动公开政府信息情况</p><table>")
+            .trim_end_matches("</table>"),
+        applications_rows(&consistent_rows())
+    );
+    let html = format!(
+        "<html><body><p>某县人民政府2023年政府信息公开工作年度报告</p><p>一、总体情况</p><p>概况。</p>\
+         <p>三、行政机关主动公开政府信息情况</p><p>该部分以表格形式报告。</p>{table}\
+         {}<p>六、政府信息公开工作存在的主要问题及改进情况</p><p>问题。</p>\
+         <p>七、其他需要报告的事项</p><p>无。</p></body></html>",
+        REVIEW_2021.replace(
+            "四、政府信息公开行政复议、行政诉讼情况",
+            "五、因政府信息公开工作被申请行政复议、提起行政诉讼情况"
+        )
+    );
+    let report = extract_str(&html);
+    assert_eq!(report.status, Status::Complete, "{:#?}", report.warnings);
+    assert_eq!(
+        cell(&report, "active_disclosure", "licensing", "decisions").as_deref(),
+        Some("24421")
+    );
+    assert_eq!(
+        cell(&report, "applications", "granted", "total").as_deref(),
+        Some("6")
+    );
+    assert_eq!(
+        cell(&report, "review_litigation", "review", "pending").as_deref(),
+        Some("1")
+    );
+    assert_eq!(report.sections.problems.as_deref(), Some("问题。"));
+    assert_eq!(report.sections.other_matters.as_deref(), Some("无。"));
+    assert!(failed_checks(&report).is_empty());
+}
+
+#[test]
+fn template_2019_markdown_table_two_with_signed_changes_and_units() {
+    let text = "2020年某区人民政府政府信息公开工作年度报告\n二、主动公开政府信息情况\n\
+| 第二十条第（一）项 | | | |\n|---|---|---|---|\n\
+| 信息内容 | 本年新制作数量 | 本年新公开数量 | 对外公开总数量 |\n\
+| 规章 | 0 | 0 | 0 |\n| 规范性文件 | 12 | 12 | 1,203 |\n\
+| 第二十条第（五）项 | | | |\n| 信息内容 | 上一年项目数量 | 本年增/减 | 处理决定数量 |\n\
+| 行政许可 | 150 | 减4 | 8,120 |\n| 其他对外管理服务事项 | 20 | +2 | 300 |\n\
+| 第二十条第（六）项 | | | |\n| 行政处罚 | 31 | -1 | 9 |\n| 行政强制 | 5 | 0 | — |\n\
+| 第二十条第（八）项 | | | |\n| 行政事业性收费 | 3 | 0 | |\n\
+| 第二十条第（九）项 | | | |\n| 信息内容 | 采购项目数量 | 采购总金额 | |\n| 政府集中采购 | 6 | 52.15万元 | |\n";
+    let report = extract_str(text);
+    assert_eq!(report.meta.template, Template::T2019);
+    let ad = |r: &str, c: &str| cell(&report, "active_disclosure", r, c);
+    assert_eq!(ad("licensing", "change").as_deref(), Some("-4"));
+    assert_eq!(ad("other_services", "change").as_deref(), Some("2"));
+    assert_eq!(ad("punishment", "change").as_deref(), Some("-1"));
+    assert_eq!(
+        ad("normative_documents", "total_published").as_deref(),
+        Some("1203")
+    );
+    assert_eq!(ad("licensing", "decisions").as_deref(), Some("8120"));
+    assert_eq!(ad("coercion", "decisions"), None);
+    assert_eq!(ad("fees", "prev_year_items").as_deref(), Some("3"));
+    assert_eq!(ad("procurement", "amount").as_deref(), Some("52.15"));
+    let unit = &report.active_disclosure["procurement"]["amount_unit"];
+    assert_eq!(
+        unit.as_ref().map(|v| v.to_string()).as_deref(),
+        Some("万元")
+    );
+}
