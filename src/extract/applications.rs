@@ -31,6 +31,9 @@ pub fn extract(rows: &[Row], doc: &Document, template: Template, out: &mut Extra
                 Some(ApplicationLabel::Results) => None,
                 None => group,
             };
+            if label.contains("申请人情况") || label == "自然人" {
+                inside = true; // the table's own header
+            }
             if label.contains("小计") && subtotal_at.is_none() {
                 subtotal_at = Some(text_subtotal_position(&row.labels));
             }
