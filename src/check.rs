@@ -6,24 +6,14 @@
 use std::collections::HashSet;
 
 use crate::model::{Check, Report, Status, Template};
-use crate::template::{Group, LEGAL_PERSON_SUBTOTAL, REVIEW_COLUMNS, REVIEW_ROWS, result_rows};
+use crate::template::{
+    APPLICANT_COLUMNS, Group, LEGAL_PERSON_SUBTOTAL, REVIEW_COLUMNS, REVIEW_ROWS, result_rows,
+};
 
-/// The applicant columns summed into `total`.
-const APPLICANT_PARTS: [&str; 6] = [
-    "natural_person",
-    "commercial_enterprise",
-    "research_institution",
-    "social_welfare_org",
-    "legal_service_org",
-    "other_org",
-];
-const ORGANISATIONS: [&str; 5] = [
-    "commercial_enterprise",
-    "research_institution",
-    "social_welfare_org",
-    "legal_service_org",
-    "other_org",
-];
+/// The applicant columns summed into `total`: all but `total` itself.
+const APPLICANT_PARTS: &[&str] = APPLICANT_COLUMNS.split_last().unwrap().1;
+/// The five 法人或其他组织 columns a `legal_person_subtotal` sums.
+const ORGANISATIONS: &[&str] = APPLICANT_COLUMNS.split_at(1).1.split_last().unwrap().1;
 
 /// Runs every single-report check and stores the results in `report.checks`.
 pub fn check(report: &mut Report) {

@@ -2,6 +2,8 @@
 //! them on a page. Matching is done on the key form of a label (full-width
 //! folded, spaces removed), so the words here are written that way.
 
+use std::sync::LazyLock;
+
 use crate::model::Template;
 
 /// Columns of table 三 in template order (SPEC §3).
@@ -18,63 +20,44 @@ pub const APPLICANT_COLUMNS: [&str; 7] = [
 /// The optional 法人或其他组织 小计 column.
 pub const LEGAL_PERSON_SUBTOTAL: &str = "legal_person_subtotal";
 
+/// Table-三 rows both templates share, before the （六）其他处理 rows…
+const APPLICATION_HEAD: &[&str] = &[
+    "new_received",
+    "carried_over",
+    "granted",
+    "partially_granted",
+    "denied_state_secret",
+    "denied_prohibited_by_law",
+    "denied_security_stability",
+    "denied_third_party_rights",
+    "denied_internal_affairs",
+    "denied_process_information",
+    "denied_law_enforcement_files",
+    "denied_administrative_query",
+    "unable_not_held",
+    "unable_needs_creation",
+    "unable_unclear_after_correction",
+    "not_processed_complaint",
+    "not_processed_duplicate",
+    "not_processed_publication",
+    "not_processed_excessive",
+    "not_processed_confirmation",
+];
+/// …and after them.
+const APPLICATION_TAIL: &[&str] = &["total_processed", "carried_forward"];
+
+static APPLICATION_ROWS_2021: LazyLock<Vec<&str>> = LazyLock::new(|| {
+    let other: &[&str] = &["other_no_correction", "other_unpaid_fee", "other_other"];
+    [APPLICATION_HEAD, other, APPLICATION_TAIL].concat()
+});
+static APPLICATION_ROWS_2019: LazyLock<Vec<&str>> =
+    LazyLock::new(|| [APPLICATION_HEAD, &["other_processing"], APPLICATION_TAIL].concat());
+
 /// Rows of table 三 in template order.
 pub fn application_rows(template: Template) -> &'static [&'static str] {
-    const T2021: &[&str] = &[
-        "new_received",
-        "carried_over",
-        "granted",
-        "partially_granted",
-        "denied_state_secret",
-        "denied_prohibited_by_law",
-        "denied_security_stability",
-        "denied_third_party_rights",
-        "denied_internal_affairs",
-        "denied_process_information",
-        "denied_law_enforcement_files",
-        "denied_administrative_query",
-        "unable_not_held",
-        "unable_needs_creation",
-        "unable_unclear_after_correction",
-        "not_processed_complaint",
-        "not_processed_duplicate",
-        "not_processed_publication",
-        "not_processed_excessive",
-        "not_processed_confirmation",
-        "other_no_correction",
-        "other_unpaid_fee",
-        "other_other",
-        "total_processed",
-        "carried_forward",
-    ];
-    const T2019: &[&str] = &[
-        "new_received",
-        "carried_over",
-        "granted",
-        "partially_granted",
-        "denied_state_secret",
-        "denied_prohibited_by_law",
-        "denied_security_stability",
-        "denied_third_party_rights",
-        "denied_internal_affairs",
-        "denied_process_information",
-        "denied_law_enforcement_files",
-        "denied_administrative_query",
-        "unable_not_held",
-        "unable_needs_creation",
-        "unable_unclear_after_correction",
-        "not_processed_complaint",
-        "not_processed_duplicate",
-        "not_processed_publication",
-        "not_processed_excessive",
-        "not_processed_confirmation",
-        "other_processing",
-        "total_processed",
-        "carried_forward",
-    ];
     match template {
-        Template::T2019 => T2019,
-        _ => T2021,
+        Template::T2019 => &APPLICATION_ROWS_2019,
+        _ => &APPLICATION_ROWS_2021,
     }
 }
 

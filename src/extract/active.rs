@@ -1,7 +1,7 @@
 //! Table 二 `active_disclosure`: a handful of rows named by short labels
 //! (规章, 行政许可 …), each with one to three values in template order.
 
-use super::rows::{Cell, Row};
+use super::rows::{Cell, Fit, Row, fit};
 use super::value::CellValue;
 use super::{CellKind, Extraction};
 use crate::model::{Template, Value};
@@ -14,32 +14,41 @@ const TABLE: &str = "active_disclosure";
 pub fn extract(rows: &[Row], template: Template, out: &mut Extraction) {
     let specs = active_rows(template);
     let mut amount_unit: Option<Option<&'static str>> = None;
-    for row in rows {
+    let mut matched: Vec<usize> = Vec::new();
+    let mut unmatched: Vec<usize> = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
         if row.values.is_empty() {
             continue;
         }
         let Some(label) = row.label() else { continue };
         let bare = strip_notes(strip_item_number(label));
         let Some(spec) = specs.iter().find(|s| s.labels.contains(&bare.as_str())) else {
+            unmatched.push(i);
             continue;
         };
+        matched.push(i);
         if out.is_located(TABLE, spec.key) {
             continue;
         }
         let own: Vec<&Cell> = row.values.iter().filter(|c| !c.is_copy).collect();
         let all: Vec<&Cell> = row.values.iter().collect();
-        let Some(cells) = [own, all]
-            .into_iter()
-            .find(|c| c.len() == spec.columns.len())
-        else {
-            out.unplaceable_row(
-                TABLE,
-                spec.key,
-                spec.columns,
-                row.values.len(),
-                &format!("{} value(s)", spec.columns.len()),
-            );
-            continue;
+        let fits = [own, all].map(|c| fit(&c, spec.columns.len()));
+        let cells = match fits {
+            [Fit::Cells(cells), _] | [_, Fit::Cells(cells)] => cells,
+            [Fit::Ambiguous(n), _] | [_, Fit::Ambiguous(n)] => {
+                out.ambiguous_row(TABLE, spec.key, spec.columns, n);
+                continue;
+            }
+            _ => {
+                out.unplaceable_row(
+                    TABLE,
+                    spec.key,
+                    spec.columns,
+                    row.values.len(),
+                    &format!("{} value(s)", spec.columns.len()),
+                );
+                continue;
+            }
         };
         for (&col, cell) in spec.columns.iter().zip(cells) {
             let kind = if is_amount_column(col) {
@@ -57,6 +66,7 @@ pub fn extract(rows: &[Row], template: Template, out: &mut Extraction) {
             }
         }
     }
+    report_extra_rows(rows, &matched, &unmatched, out);
     for spec in specs {
         if !out.is_located(TABLE, spec.key) {
             out.missing_row(TABLE, spec.key, spec.columns);
@@ -65,5 +75,32 @@ pub fn extract(rows: &[Row], template: Template, out: &mut Extraction) {
     if template == Template::T2019 {
         let unit = amount_unit.flatten().map(|u| Value::Text(u.to_string()));
         out.set(TABLE, "procurement", "amount_unit", unit);
+    }
+}
+
+/// Rows inside table 二 that are not template rows (e.g. `其他主动公开文件`):
+/// kept out of the data, but reported with their values.
+fn report_extra_rows(rows: &[Row], matched: &[usize], unmatched: &[usize], out: &mut Extraction) {
+    let (Some(&first), Some(&last)) = (matched.first(), matched.last()) else {
+        return;
+    };
+    let blocks: Vec<usize> = matched.iter().map(|&i| rows[i].block).collect();
+    for &i in unmatched {
+        let row = &rows[i];
+        let inside =
+            (first..=last).contains(&i) || (row.grid_row.is_some() && blocks.contains(&row.block));
+        if !inside {
+            continue;
+        }
+        let values: Vec<&str> = row.values.iter().map(|c| c.text.as_str()).collect();
+        out.warn(
+            "extra_row",
+            Some(TABLE.to_string()),
+            format!(
+                "row {:?} in table 二 is not a template row; its values [{}] were not used",
+                row.label().unwrap_or_default(),
+                values.join(", ")
+            ),
+        );
     }
 }

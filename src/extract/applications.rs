@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use super::columns::{applicant_column, column_headers};
-use super::rows::{Cell, Row};
+use super::rows::{Cell, Fit, Row, fit};
 use super::{CellKind, Extraction};
 use crate::flatten::{Block, Document};
 use crate::model::Template;
@@ -31,6 +31,9 @@ pub fn extract(rows: &[Row], doc: &Document, template: Template, out: &mut Extra
                 Some(ApplicationLabel::Results) => None,
                 None => group,
             };
+            if label.contains("申请人情况") || label == "自然人" {
+                inside = true; // the table's own header
+            }
             if label.contains("小计") && subtotal_at.is_none() {
                 subtotal_at = Some(text_subtotal_position(&row.labels));
             }
@@ -128,46 +131,44 @@ fn place_row(
         let has_all = APPLICANT_COLUMNS
             .iter()
             .all(|col| mapped.iter().filter(|(c, _)| c == col).count() == 1);
-        if has_all {
+        // A header that lost its spans (Markdown exports) can map columns to
+        // the wrong cells; a real one lists them in the template's order.
+        let in_order = mapped
+            .iter()
+            .filter(|(c, _)| *c != LEGAL_PERSON_SUBTOTAL)
+            .map(|(c, _)| APPLICANT_COLUMNS.iter().position(|k| k == c))
+            .is_sorted();
+        if has_all && in_order && mapped.len() == row.values.iter().filter(|c| !c.is_copy).count() {
             for (col, cell) in mapped {
                 out.put(TABLE, key, col, cell, CellKind::Count);
             }
             return;
         }
     }
-    // Blank cells past the template's columns are padding from a wider header.
-    let mut values: Vec<&Cell> = row.values.iter().collect();
-    let width = APPLICANT_COLUMNS.len() + usize::from(subtotal_at.is_some());
-    while values.len() > width && values.last().is_some_and(|c| c.text.trim().is_empty()) {
-        values.pop();
+    let all: Vec<&Cell> = row.values.iter().collect();
+    let own: Vec<&Cell> = row.values.iter().filter(|c| !c.is_copy).collect();
+    let mut columns = APPLICANT_COLUMNS.to_vec();
+    if let Some(at) = subtotal_at {
+        columns.insert(at, LEGAL_PERSON_SUBTOTAL);
     }
-    let own: Vec<&Cell> = values.iter().copied().filter(|c| !c.is_copy).collect();
-    let layout = |n: usize| -> Option<Vec<&'static str>> {
-        let mut cols = APPLICANT_COLUMNS.to_vec();
-        match n {
-            7 => Some(cols),
-            8 => {
-                cols.insert(subtotal_at?, LEGAL_PERSON_SUBTOTAL);
-                Some(cols)
+    let mut ambiguous = None;
+    for candidate in [all, own] {
+        match fit(&candidate, columns.len()) {
+            Fit::Cells(cells) => {
+                for (col, cell) in columns.iter().zip(cells) {
+                    out.put(TABLE, key, col, cell, CellKind::Count);
+                }
+                return;
             }
-            _ => None,
-        }
-    };
-    for candidate in [values, own] {
-        if let Some(cols) = layout(candidate.len()) {
-            for (col, cell) in cols.into_iter().zip(candidate) {
-                out.put(TABLE, key, col, cell, CellKind::Count);
-            }
-            return;
+            Fit::Ambiguous(n) => ambiguous = Some(n),
+            Fit::Mismatch => {}
         }
     }
-    out.unplaceable_row(
-        TABLE,
-        key,
-        &APPLICANT_COLUMNS,
-        row.values.len(),
-        "7 applicant columns",
-    );
+    let expected = format!("{} applicant columns", columns.len());
+    match ambiguous {
+        Some(n) => out.ambiguous_row(TABLE, key, &columns, n),
+        None => out.unplaceable_row(TABLE, key, &columns, row.values.len(), &expected),
+    }
 }
 
 /// In a text dump the header words come in reading order: 小计 after 其他

@@ -221,6 +221,22 @@ impl Extraction {
         self.null_row(table, row, columns);
     }
 
+    /// A row whose blank end cells could be padding on either side: the cells
+    /// could be aligned in `ways` ways, so none is chosen.
+    pub fn ambiguous_row(&mut self, table: &'static str, row: &str, columns: &[&str], ways: usize) {
+        self.incomplete = true;
+        self.warn(
+            "row_ambiguous",
+            Some(format!("{table}.{row}")),
+            format!(
+                "row {row} of {table} has blank cells at both ends and {ways} possible \
+                 alignments to its {} columns; its cells are left null rather than guessed",
+                columns.len()
+            ),
+        );
+        self.null_row(table, row, columns);
+    }
+
     fn null_row(&mut self, table: &'static str, row: &str, columns: &[&str]) {
         for col in columns {
             self.set(table, row, col, None);

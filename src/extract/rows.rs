@@ -126,6 +126,38 @@ impl TextRow {
     }
 }
 
+/// How a row's value cells fit a template row of `width` columns.
+pub enum Fit<'a> {
+    /// Exactly one way: these cells, in column order.
+    Cells(Vec<&'a Cell>),
+    /// Blank cells at both ends could be padding: several alignments fit.
+    Ambiguous(usize),
+    /// Too few cells, or too many that are not blank padding.
+    Mismatch,
+}
+
+/// Fits `values` to `width` columns. Surplus cells may only be blank padding
+/// at the ends (a colspan lost in a Markdown export, a wider header); when
+/// more than one alignment is possible nothing is placed.
+pub fn fit<'a>(values: &[&'a Cell], width: usize) -> Fit<'a> {
+    if values.len() < width {
+        return Fit::Mismatch;
+    }
+    let surplus = values.len() - width;
+    let blank = |c: &&Cell| c.text.trim().is_empty();
+    let ways: Vec<usize> = (0..=surplus)
+        .filter(|&front| {
+            let back = surplus - front;
+            values[..front].iter().all(blank) && values[values.len() - back..].iter().all(blank)
+        })
+        .collect();
+    match ways.as_slice() {
+        [] => Fit::Mismatch,
+        [front] => Fit::Cells(values[*front..*front + width].to_vec()),
+        many => Fit::Ambiguous(many.len()),
+    }
+}
+
 /// A line that holds only values: `22`, `—`, or several separated by spaces
 /// (`0 1 1 0 2`). Blank lines are separators, not values.
 fn value_line(line: &str) -> Option<Vec<Cell>> {
