@@ -133,7 +133,11 @@ fn assert_golden(actual: &[u8], golden: &str) {
             .find(|(_, (a, e))| a != e)
             .map(|(i, (a, e))| format!("line {}:\n  got:      {a}\n  expected: {e}", i + 1))
             .unwrap_or_else(|| "lengths differ".to_string());
-        panic!("{} differs ({diff})", path.display());
+        panic!(
+            "{} differs ({diff}); if the change is deliberate, rerun with \
+             XXGK_UPDATE_GOLDEN=1 and read the diff",
+            path.display()
+        );
     }
 }
 
@@ -428,4 +432,22 @@ fn export_reads_standard_input_and_writes_standard_output() {
     assert_ok(&child);
     let (_, rows) = parse_csv(&child.stdout);
     assert_eq!(rows.len(), truth(SAMPLES[3]).len());
+}
+
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let jsonl = extract_jsonl(dir.path(), "samples.jsonl", &SAMPLES);
+    // The tidy CSV of the samples (about 100 kB) overflows a pipe's buffer, so
+    // the write meets the closed pipe whenever it starts.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xxgk"))
+        .args(["export", path_str(&jsonl), "--format", "csv-long"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let result = child.wait_with_output().unwrap();
+    assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
+    assert!(!stderr(&result).contains("error"), "{}", stderr(&result));
 }

@@ -44,12 +44,14 @@ impl Output {
         match self {
             Output::Stdout => {
                 let mut out = BufWriter::new(io::stdout().lock());
-                write(&mut out)
-                    .and_then(|()| out.flush())
-                    .map_err(|source| Error::Write {
+                match write(&mut out).and_then(|()| out.flush()) {
+                    // The reader stopped early (`| head`): not an error.
+                    Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+                    result => result.map_err(|source| Error::Write {
                         path: PathBuf::from("<stdout>"),
                         source,
-                    })
+                    }),
+                }
             }
             Output::File(path) => write_file(path, write).map_err(|source| Error::Write {
                 path: path.clone(),

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use crate::model::Report;
 
-use super::{Options, text_cell};
+use super::{Options, io_error, text_cell};
 
 /// Header of the tidy CSV.
 pub const CSV_LONG_HEADER: [&str; 7] = [
@@ -16,6 +16,10 @@ pub const CHECKS_HEADER: [&str; 4] = ["report", "check", "ok", "detail"];
 
 /// One line per numeric cell (`Report::cells`); an empty `value` is null.
 pub fn write_cells<W: Write>(out: W, reports: &[Report], options: &Options) -> io::Result<()> {
+    cells(out, reports, options).map_err(io_error)
+}
+
+fn cells<W: Write>(out: W, reports: &[Report], options: &Options) -> csv::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record(CSV_LONG_HEADER)?;
     for report in reports {
@@ -27,11 +31,15 @@ pub fn write_cells<W: Write>(out: W, reports: &[Report], options: &Options) -> i
             w.write_record([&*name, &*agency, &year, table, row, column, value])?;
         }
     }
-    w.flush()
+    Ok(w.flush()?)
 }
 
 /// One line per check; `ok` is `true`, `false` or empty when unassessable.
 pub fn write_checks<W: Write>(out: W, reports: &[Report], options: &Options) -> io::Result<()> {
+    checks(out, reports, options).map_err(io_error)
+}
+
+fn checks<W: Write>(out: W, reports: &[Report], options: &Options) -> csv::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record(CHECKS_HEADER)?;
     for report in reports {
@@ -46,5 +54,5 @@ pub fn write_checks<W: Write>(out: W, reports: &[Report], options: &Options) -> 
             w.write_record([&*name, &check.id, ok, &*detail])?;
         }
     }
-    w.flush()
+    Ok(w.flush()?)
 }

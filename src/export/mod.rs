@@ -94,6 +94,18 @@ fn write_jsonl<W: Write>(mut out: W, reports: &[Report]) -> io::Result<()> {
     Ok(())
 }
 
+/// A CSV writer's error as the I/O error it wraps (so a closed pipe stays
+/// `BrokenPipe`), or as an I/O error carrying it.
+fn io_error(e: csv::Error) -> io::Error {
+    if !e.is_io_error() {
+        return io::Error::other(e);
+    }
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => io::Error::other(format!("{other:?}")),
+    }
+}
+
 /// A text cell as written to CSV. With `excel`, text that a spreadsheet would
 /// run as a formula (leading `=`, `+`, `-`, `@`, tab or carriage return) gets a
 /// leading `'`, so it shows as text. Numbers never pass through here: a

@@ -13,7 +13,7 @@ use crate::template::{
     application_rows,
 };
 
-use super::{Options, text_cell};
+use super::{Options, io_error, text_cell};
 
 /// The record columns before the cells, in output order.
 pub const RECORD_COLUMNS: [&str; 21] = [
@@ -152,6 +152,10 @@ fn extra_columns(
 
 /// Writes the wide CSV: the header, then one line per report.
 pub fn write<W: Write>(out: W, reports: &[Report], options: &Options) -> io::Result<()> {
+    write_csv(out, reports, options).map_err(io_error)
+}
+
+fn write_csv<W: Write>(out: W, reports: &[Report], options: &Options) -> csv::Result<()> {
     let fixed = cell_columns();
     let extra = extra_columns(reports, &fixed);
     let cells: Vec<(&str, &str, &str)> = fixed
@@ -181,7 +185,7 @@ pub fn write<W: Write>(out: W, reports: &[Report], options: &Options) -> io::Res
         }
         w.write_record(&record)?;
     }
-    w.flush()
+    Ok(w.flush()?)
 }
 
 fn table_of<'a>(report: &'a Report, name: &str) -> Option<&'a crate::model::Table> {
