@@ -307,8 +307,10 @@ pub fn carry_chain(reports: &mut [Report]) -> Vec<CarryLink> {
             .checks
             .retain(|c| c.id != "carry_chain" && !c.id.starts_with("carry_chain."));
     }
-    let mut by_agency_year: std::collections::HashMap<(String, i32), Vec<usize>> =
-        std::collections::HashMap::new();
+    // Ordered, so pairs (and the checks of a year between two others) come
+    // out in the same order on every run.
+    let mut by_agency_year: std::collections::BTreeMap<(String, i32), Vec<usize>> =
+        std::collections::BTreeMap::new();
     for (i, report) in reports.iter().enumerate() {
         let has_table = report.applications.contains_key("carried_over")
             || report.applications.contains_key("carried_forward");
@@ -337,15 +339,14 @@ pub fn carry_chain(reports: &mut [Report]) -> Vec<CarryLink> {
                     new_checks.push((earlier, check.clone()));
                     new_checks.push((later, check));
                 }
-                links.push((agency.clone(), *year, later, earlier, link));
+                links.push(link);
             }
         }
     }
     for (i, check) in new_checks {
         reports[i].checks.push(check);
     }
-    links.sort_by(|a, b| (&a.0, a.1, a.2, a.3).cmp(&(&b.0, b.1, b.2, b.3)));
-    links.into_iter().map(|(.., link)| link).collect()
+    links
 }
 
 /// `carry_chain.<column>` checks between two reports of consecutive years.
@@ -435,5 +436,70 @@ mod tests {
             &[op(258), op(12)],
         );
         assert_eq!(c.ok, None);
+    }
+
+    /// A report of `agency` for `year` whose carried_over / carried_forward
+    /// rows hold `over` / `forward` in every applicant column (`None` = null).
+    fn carry_report(agency: &str, year: i32, over: Option<i64>, forward: Option<i64>) -> Report {
+        use crate::model::{Source, Value};
+        let source = Source {
+            path: Some(format!("{agency}-{year}")),
+            ..Source::default()
+        };
+        let mut report = Report::empty(source, Status::Complete, None);
+        report.meta.agency = Some(agency.to_string());
+        report.meta.year = Some(year);
+        report.meta.template = Template::T2021;
+        for (row, value) in [("carried_over", over), ("carried_forward", forward)] {
+            let cells = APPLICANT_COLUMNS
+                .iter()
+                .map(|c| {
+                    let v = value.map(|v| Value::Number(crate::model::Number::from_i64(v)));
+                    (c.to_string(), v)
+                })
+                .collect();
+            report.applications.insert(row.to_string(), cells);
+        }
+        report
+    }
+
+    #[test]
+    fn carry_chain_links_consecutive_years_in_order() {
+        let mut reports = vec![
+            carry_report("甲县", 2024, Some(3), Some(5)),
+            carry_report("甲县", 2022, Some(0), Some(2)),
+            carry_report("甲 县", 2023, Some(2), Some(4)),
+            carry_report("乙县", 2023, Some(1), Some(1)),
+        ];
+        reports[3].status = Status::NotAReport;
+        let links = carry_chain(&mut reports);
+        let years: Vec<_> = links.iter().map(|l| (l.earlier.0, l.later.0)).collect();
+        assert_eq!(years, [(2022, 2023), (2023, 2024)]);
+        // 2022→2023 agrees (2 = 2); 2023→2024 does not (3 ≠ 4) in every column.
+        assert_eq!((links[0].passed, links[0].failed.len()), (7, 0));
+        assert_eq!((links[1].passed, links[1].failed.len()), (0, 7));
+        // The middle year carries both pairs' checks, the earlier pair first.
+        let middle: Vec<_> = reports[2].checks.iter().map(|c| c.ok).collect();
+        assert_eq!(middle.len(), 14);
+        assert!(middle[..7].iter().all(|ok| *ok == Some(true)));
+        assert!(middle[7..].iter().all(|ok| *ok == Some(false)));
+        assert!(reports[3].checks.is_empty());
+    }
+
+    #[test]
+    fn carry_chain_cannot_assess_a_null_cell() {
+        let mut reports = vec![
+            carry_report("甲县", 2023, Some(0), None),
+            carry_report("甲县", 2024, Some(1), Some(0)),
+        ];
+        let links = carry_chain(&mut reports);
+        assert_eq!(links[0].unassessed.len(), 7);
+        let check = &reports[1].checks[0];
+        assert_eq!(check.ok, None);
+        assert!(
+            check.detail.contains("not located: 2023 carried_forward"),
+            "{}",
+            check.detail
+        );
     }
 }
