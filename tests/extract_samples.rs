@@ -256,7 +256,7 @@ fn missing_and_directory_paths_are_errors_naming_the_path() {
 fn a_truncated_page_is_partial_and_keeps_what_it_has() {
     let page = std::fs::read_to_string("samples/seed-shaodong-2023.txt").unwrap();
     let cut = page.find("(五)不予处理").unwrap();
-    let report = extract_bytes(page[..cut].as_bytes(), xxgk::Source::default(), None);
+    let report = extract_bytes(&page.as_bytes()[..cut], xxgk::Source::default(), None);
     assert_eq!(report.status, Status::Partial);
     let truth = truth("samples/seed-shaodong-2023.truth.csv");
     for ((t, r, c), v) in cells(&report) {
