@@ -251,3 +251,41 @@ fn missing_and_directory_paths_are_errors_naming_the_path() {
         "{err}"
     );
 }
+
+#[test]
+fn a_truncated_page_is_partial_and_keeps_what_it_has() {
+    let page = std::fs::read_to_string("samples/seed-shaodong-2023.txt").unwrap();
+    let cut = page.find("(五)不予处理").unwrap();
+    let report = extract_bytes(&page.as_bytes()[..cut], xxgk::Source::default(), None);
+    assert_eq!(report.status, Status::Partial);
+    let truth = truth("samples/seed-shaodong-2023.truth.csv");
+    for ((t, r, c), v) in cells(&report) {
+        if !v.is_empty() {
+            assert_eq!(
+                Some(&v),
+                truth.get(&(t.clone(), r.clone(), c.clone())),
+                "{t}.{r}.{c}"
+            );
+        }
+    }
+    assert_eq!(
+        report
+            .cell("applications", "unable_not_held", "total")
+            .map(|n| n.to_string()),
+        Some("25".to_string())
+    );
+    assert_eq!(
+        report.cell("applications", "total_processed", "total"),
+        None
+    );
+    assert!(
+        report.warnings.iter().any(|w| w.code == "row_not_found"
+            && w.cell.as_deref() == Some("applications.total_processed"))
+    );
+    let balance = report
+        .checks
+        .iter()
+        .find(|c| c.id == "applications.balance.total")
+        .unwrap();
+    assert_eq!(balance.ok, None, "{}", balance.detail);
+}

@@ -17,9 +17,7 @@ use std::collections::{HashMap, HashSet};
 use indexmap::IndexMap;
 
 use crate::flatten::Document;
-use crate::model::{
-    Meta, Number, Report, Sections, Source, Status, Table, Template, Value, Warning,
-};
+use crate::model::{Meta, Number, Report, Sections, Source, Status, Template, Value, Warning};
 use crate::template::{
     self, APPLICANT_COLUMNS, Group, LEGAL_PERSON_SUBTOTAL, REVIEW_COLUMNS, REVIEW_ROWS,
 };
@@ -96,6 +94,9 @@ fn detect_template(rows: &[rows::Row], year: Option<i32>) -> Template {
     }
 }
 
+/// One table row being built: column key → cell.
+type Row = IndexMap<String, Option<Value>>;
+
 /// How a cell's number must look for its column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum CellKind {
@@ -110,7 +111,7 @@ pub(crate) enum CellKind {
 /// The cells located so far, with what could not be located.
 #[derive(Default)]
 pub(crate) struct Extraction {
-    cells: HashMap<(&'static str, String), IndexMap<String, Option<Value>>>,
+    cells: HashMap<(&'static str, String), Row>,
     located: HashSet<(&'static str, String)>,
     incomplete: bool,
     warnings: Vec<Warning>,
@@ -245,54 +246,36 @@ impl Extraction {
 
     /// Builds the report's tables in template order.
     fn finish(mut self, template: Template, report: &mut Report) {
-        let take =
-            |cells: &mut HashMap<(&'static str, String), IndexMap<String, Option<Value>>>,
-             table: &'static str,
-             row: &str| cells.remove(&(table, row.to_string()));
-
         for spec in template::active_rows(template) {
-            if let Some(mut cols) = take(&mut self.cells, "active_disclosure", spec.key) {
-                let mut ordered: IndexMap<String, Option<Value>> = spec
-                    .columns
-                    .iter()
-                    .map(|c| (c.to_string(), cols.shift_remove(*c).flatten()))
-                    .collect();
-                ordered.extend(cols);
-                report
-                    .active_disclosure
-                    .insert(spec.key.to_string(), ordered);
-            }
+            let row = self.take_row("active_disclosure", spec.key, spec.columns);
+            report.active_disclosure.insert(spec.key.to_string(), row);
         }
 
-        let has_subtotal_column = self
-            .cells
-            .iter()
-            .any(|((t, _), cols)| *t == "applications" && cols.contains_key(LEGAL_PERSON_SUBTOTAL));
+        let has_subtotal_column = self.cells.iter().any(|((table, _), cols)| {
+            *table == "applications" && cols.contains_key(LEGAL_PERSON_SUBTOTAL)
+        });
         let mut columns: Vec<&str> = APPLICANT_COLUMNS.to_vec();
         if has_subtotal_column {
             columns.insert(6, LEGAL_PERSON_SUBTOTAL);
         }
-        let mut app_rows: Vec<&str> = Vec::new();
         for &row in template::application_rows(template) {
+            // A group's subtotal row, where the page has one, precedes its items.
             for group in Group::ALL {
-                let first_item = group.items(template).first().copied();
-                if first_item == Some(row)
-                    && self
-                        .cells
-                        .contains_key(&("applications", group.subtotal_key().to_string()))
+                let subtotal = group.subtotal_key();
+                if group.items(template).first() == Some(&row)
+                    && self.is_located("applications", subtotal)
                 {
-                    app_rows.push(group.subtotal_key());
+                    let cells = self.take_row("applications", subtotal, &columns);
+                    report.applications.insert(subtotal.to_string(), cells);
                 }
             }
-            app_rows.push(row);
+            let cells = self.take_row("applications", row, &columns);
+            report.applications.insert(row.to_string(), cells);
         }
-        report.applications = ordered_table(&mut self.cells, "applications", &app_rows, &columns);
-        report.review_litigation = ordered_table(
-            &mut self.cells,
-            "review_litigation",
-            &REVIEW_ROWS,
-            &REVIEW_COLUMNS,
-        );
+        for row in REVIEW_ROWS {
+            let cells = self.take_row("review_litigation", row, &REVIEW_COLUMNS);
+            report.review_litigation.insert(row.to_string(), cells);
+        }
 
         report.warnings.extend(self.warnings);
         report.status = if self.incomplete {
@@ -301,24 +284,21 @@ impl Extraction {
             Status::Complete
         };
     }
-}
 
-fn ordered_table(
-    cells: &mut HashMap<(&'static str, String), IndexMap<String, Option<Value>>>,
-    table: &'static str,
-    rows: &[&str],
-    columns: &[&str],
-) -> Table {
-    rows.iter()
-        .map(|row| {
-            let mut found = cells.remove(&(table, row.to_string())).unwrap_or_default();
-            let cols = columns
-                .iter()
-                .map(|c| (c.to_string(), found.shift_remove(*c).flatten()))
-                .collect();
-            (row.to_string(), cols)
-        })
-        .collect()
+    /// One row's cells: `columns` in order (null where not located), then any
+    /// extra field the row carries (`amount_unit`).
+    fn take_row(&mut self, table: &'static str, row: &str, columns: &[&str]) -> Row {
+        let mut found = self
+            .cells
+            .remove(&(table, row.to_string()))
+            .unwrap_or_default();
+        let mut ordered: Row = columns
+            .iter()
+            .map(|c| (c.to_string(), found.shift_remove(*c).flatten()))
+            .collect();
+        ordered.extend(found);
+        ordered
+    }
 }
 
 /// Checks a parsed number against its column's kind.
