@@ -19,12 +19,10 @@ pub enum Error {
     /// A file of saved records (JSONL / JSON) that cannot be read back.
     #[error("{}: {message}", path.display())]
     Records { path: PathBuf, message: String },
-    #[error("{}: cannot write: {source}", path.display())]
-    Write {
-        path: PathBuf,
-        #[source]
-        source: io::Error,
-    },
+    /// The cause is part of the message and not a `source`, so a report of
+    /// the error chain does not print it twice.
+    #[error("{}: cannot write: {cause}", path.display())]
+    Write { path: PathBuf, cause: io::Error },
 }
 
 impl Error {

@@ -47,15 +47,15 @@ impl Output {
                 match write(&mut out).and_then(|()| out.flush()) {
                     // The reader stopped early (`| head`): not an error.
                     Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-                    result => result.map_err(|source| Error::Write {
+                    result => result.map_err(|cause| Error::Write {
                         path: PathBuf::from("<stdout>"),
-                        source,
+                        cause,
                     }),
                 }
             }
-            Output::File(path) => write_file(path, write).map_err(|source| Error::Write {
+            Output::File(path) => write_file(path, write).map_err(|cause| Error::Write {
                 path: path.clone(),
-                source,
+                cause,
             }),
         }
     }
@@ -90,7 +90,16 @@ where
     if let Some(permissions) = permissions {
         builder.permissions(permissions);
     }
-    let mut tmp = builder.tempfile_in(dir)?;
+    let mut tmp = builder.tempfile_in(dir).map_err(|e| {
+        // Name the directory, not the random temporary name tempfile reports.
+        let cause = match e.kind() {
+            io::ErrorKind::NotFound => "no such directory".to_string(),
+            io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+            _ => e.to_string(),
+        };
+        let message = format!("cannot create a file in {}: {cause}", dir.display());
+        io::Error::new(e.kind(), message)
+    })?;
     {
         let mut out = BufWriter::new(tmp.as_file_mut());
         write(&mut out)?;
@@ -175,7 +184,12 @@ mod tests {
         let err = Output::File(missing)
             .write_with(|w| w.write_all(b"x"))
             .unwrap_err();
-        assert!(err.to_string().contains("out.csv"), "{err}");
+        let message = err.to_string();
+        assert!(message.contains("out.csv: cannot write"), "{message}");
+        assert!(
+            message.contains("no/such/dir: no such directory"),
+            "{message}"
+        );
     }
 
     #[cfg(unix)]
