@@ -162,12 +162,22 @@ pub fn report_carry_chain(links: &[CarryLink]) {
     for link in &failed {
         eprintln!("xxgk: carry_chain: {link}");
     }
-    eprintln!(
-        "xxgk: carry_chain: {} pair(s) of consecutive years compared, {} agree, {} disagree",
+    let agree = links
+        .iter()
+        .filter(|l| l.failed.is_empty() && l.unassessed.is_empty())
+        .count();
+    let mut summary = format!(
+        "xxgk: carry_chain: {} pair(s) of consecutive years compared, {agree} agree, {} disagree",
         links.len(),
-        links.len() - failed.len(),
         failed.len()
     );
+    let incomplete = links.len() - agree - failed.len();
+    if incomplete > 0 {
+        summary.push_str(&format!(
+            ", {incomplete} with cells that could not be compared"
+        ));
+    }
+    eprintln!("{summary}");
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
