@@ -4,23 +4,19 @@
 use std::io;
 use std::path::PathBuf;
 
+/// The I/O cause is part of each message and not a `source`, so printing the
+/// error chain (`{:#}`) does not repeat it.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("{}: no such file", path.display())]
     NotFound { path: PathBuf },
     #[error("{}: is a directory; give the report files inside it", path.display())]
     IsDirectory { path: PathBuf },
-    #[error("{}: cannot read: {source}", path.display())]
-    Read {
-        path: PathBuf,
-        #[source]
-        source: io::Error,
-    },
+    #[error("{}: cannot read: {cause}", path.display())]
+    Read { path: PathBuf, cause: io::Error },
     /// A file of saved records (JSONL / JSON) that cannot be read back.
     #[error("{}: {message}", path.display())]
     Records { path: PathBuf, message: String },
-    /// The cause is part of the message and not a `source`, so a report of
-    /// the error chain does not print it twice.
     #[error("{}: cannot write: {cause}", path.display())]
     Write { path: PathBuf, cause: io::Error },
 }
@@ -32,7 +28,10 @@ impl Error {
         match source.kind() {
             io::ErrorKind::NotFound => Error::NotFound { path },
             io::ErrorKind::IsADirectory => Error::IsDirectory { path },
-            _ => Error::Read { path, source },
+            _ => Error::Read {
+                path,
+                cause: source,
+            },
         }
     }
 }
