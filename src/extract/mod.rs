@@ -6,6 +6,7 @@
 mod active;
 mod applications;
 mod columns;
+mod glued;
 mod meta;
 mod not_report;
 mod review;
@@ -26,7 +27,11 @@ use value::CellValue;
 
 /// Extracts a report from a flattened page. Checks are not run here.
 pub fn extract(doc: &Document, source: Source) -> Report {
-    let rows = rows::logical_rows(doc);
+    let glued = glued::read(doc);
+    let mut rows = rows::logical_rows(doc);
+    if let Some(glued) = &glued {
+        rows = glued.merge_rows(rows);
+    }
     let meta = meta::read_meta(doc);
     let template = detect_template(&rows, meta.year);
     let mut report = Report::empty(source, Status::Complete, None);
@@ -34,7 +39,9 @@ pub fn extract(doc: &Document, source: Source) -> Report {
     report.meta.template = template;
     report.sections = meta::read_sections(doc);
 
-    if let Some(page) = not_report::classify(doc, &rows) {
+    if glued.is_none()
+        && let Some(page) = not_report::classify(doc, &rows)
+    {
         // The page's headings describe the reports it links to, not itself.
         report.meta = Meta::default();
         report.sections = Sections::default();
@@ -54,6 +61,9 @@ pub fn extract(doc: &Document, source: Source) -> Report {
     }
 
     let mut out = Extraction::default();
+    if let Some(glued) = &glued {
+        glued.solve(template, &mut out);
+    }
     active::extract(&rows, template, &mut out);
     applications::extract(&rows, doc, template, &mut out);
     let after_applications = rows
@@ -64,7 +74,9 @@ pub fn extract(doc: &Document, source: Source) -> Report {
                 .any(|l| l.contains("结转下年度") || l.contains("下年度继续办理"))
         })
         .map_or(0, |i| i + 1);
-    review::extract(&rows, after_applications, doc, &mut out);
+    if !out.is_located("review_litigation", REVIEW_ROWS[0]) {
+        review::extract(&rows, after_applications, doc, &mut out);
+    }
     out.finish(template, &mut report);
     report
 }
@@ -115,6 +127,8 @@ pub(crate) struct Extraction {
     located: HashSet<(&'static str, String)>,
     incomplete: bool,
     warnings: Vec<Warning>,
+    /// `table.row.column` of cells solved from the template's sums.
+    recovered: Vec<String>,
 }
 
 impl Extraction {
@@ -128,6 +142,23 @@ impl Extraction {
             cell,
             message: message.into(),
         });
+    }
+
+    /// A warning about a cell or row that could not be located with certainty.
+    pub fn warn_unresolved(
+        &mut self,
+        code: &str,
+        cell: Option<String>,
+        message: impl Into<String>,
+    ) {
+        self.incomplete = true;
+        self.warn(code, cell, message);
+    }
+
+    /// A cell solved from the template's sums rather than read from the page.
+    pub fn recover(&mut self, table: &'static str, row: &str, column: &str, value: Number) {
+        self.recovered.push(format!("{table}.{row}.{column}"));
+        self.set(table, row, column, Some(Value::Number(value)));
     }
 
     pub fn set(&mut self, table: &'static str, row: &str, column: &str, value: Option<Value>) {
@@ -278,6 +309,7 @@ impl Extraction {
         }
 
         report.warnings.extend(self.warnings);
+        report.recovered = self.recovered;
         report.status = if self.incomplete {
             Status::Partial
         } else {

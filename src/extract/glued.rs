@@ -1,0 +1,984 @@
+//! Text dumps whose table cells lost their separators: archives, caches and
+//! PDF copy-paste give `一、本年新收政府信息公开申请数量713000074二、上年结转…`.
+//!
+//! The reader finds the template's row labels in such text and takes the
+//! digits between a label and the next one as the row's *run* (spaces in a
+//! run are cuts the page does show). The solver then cuts each run into the
+//! row's cells, keeping only the cuts that satisfy the template's own sums:
+//! per row (table 三: six applicant columns add up to 总计; table 四: each
+//! group's four results add up to its 总计), then across rows (balance,
+//! results sum, subtotals). A cell is written only when every surviving cut
+//! agrees on it, and is listed in `Report.recovered`; anything else is null
+//! with a warning. Table 二 has no such sums: a glued row is read only when
+//! its separators show every cut.
+
+use std::collections::HashSet;
+
+use super::Extraction;
+use super::rows::{Cell, Row};
+use super::value::{CellValue, parse_cell};
+use crate::flatten::normalize::{fold_char, key};
+use crate::flatten::{Block, Document};
+use crate::model::{Number, Template};
+use crate::template::{
+    APPLICANT_COLUMNS, ApplicationLabel, Group, LEGAL_PERSON_SUBTOTAL, REVIEW_COLUMNS, REVIEW_ROWS,
+    active_rows, application_label, group_of, result_rows,
+};
+
+const APPLICATIONS: &str = "applications";
+const REVIEW: &str = "review_litigation";
+
+/// The widest cell a cut may make. Counts of a year's applications stay far
+/// below ten million; the bound is what keeps a long run's search small.
+const MAX_CELL_DIGITS: usize = 7;
+/// Search nodes allowed for cutting one run.
+const ROW_STEPS: usize = 500_000;
+/// Search nodes allowed for combining the rows of table 三.
+const TABLE_STEPS: usize = 1_000_000;
+/// More cuts than this for one row and the row is not worth combining.
+const MAX_CANDIDATES: usize = 1_000;
+/// Glued table-三 rows a document must show before it is read as a glued dump.
+const MIN_GLUED_ROWS: usize = 3;
+
+/// A row's digits as the dump gives them; spaces are cuts the page shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Run(String);
+
+impl Run {
+    pub fn new(text: &str) -> Self {
+        Run(text.split_whitespace().collect::<Vec<_>>().join(" "))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    fn chunks(&self) -> impl Iterator<Item = &str> {
+        self.0.split(' ').filter(|c| !c.is_empty())
+    }
+
+    fn is_digits(&self) -> bool {
+        self.0.bytes().all(|b| b.is_ascii_digit() || b == b' ') && !self.0.trim().is_empty()
+    }
+
+    /// The cells, when the separators already show every cut and each piece
+    /// is a well-formed count: the run is read, not solved.
+    fn read(&self, cells: usize) -> Option<Vec<u64>> {
+        let chunks: Vec<&str> = self.chunks().collect();
+        if chunks.len() != cells {
+            return None;
+        }
+        chunks.iter().map(|c| canonical_count(c)).collect()
+    }
+}
+
+fn canonical_count(text: &str) -> Option<u64> {
+    let ok = !text.is_empty()
+        && text.len() <= MAX_CELL_DIGITS + 1
+        && text.bytes().all(|b| b.is_ascii_digit())
+        && (text == "0" || !text.starts_with('0'));
+    ok.then(|| text.parse().ok()).flatten()
+}
+
+/// The cells of a row and the sums that bind them: `(target, sources)` means
+/// cell `target` equals the sum of cells `sources`.
+#[derive(Debug, Clone)]
+pub struct Shape {
+    cells: usize,
+    sums: Vec<(usize, Vec<usize>)>,
+}
+
+impl Shape {
+    /// Table 三: seven cells, or eight with the 法人或其他组织 小计 column at
+    /// `subtotal_at` (1: before the five organisations, 6: after them).
+    pub fn applications(subtotal_at: Option<usize>) -> Self {
+        match subtotal_at {
+            None => Shape {
+                cells: 7,
+                sums: vec![(6, (0..6).collect())],
+            },
+            Some(1) => Shape {
+                cells: 8,
+                sums: vec![(7, vec![0, 2, 3, 4, 5, 6]), (1, (2..7).collect())],
+            },
+            Some(_) => Shape {
+                cells: 8,
+                sums: vec![(6, (1..6).collect()), (7, vec![0, 6])],
+            },
+        }
+    }
+
+    /// Table 四: three groups of four results and their 总计.
+    pub fn review() -> Self {
+        Shape {
+            cells: 15,
+            sums: (0..3)
+                .map(|g| (g * 5 + 4, (g * 5..g * 5 + 4).collect()))
+                .collect(),
+        }
+    }
+
+    /// The sum a cell is derived from, when all its sources come before it.
+    fn derived(&self, cell: usize) -> Option<&[usize]> {
+        self.sums
+            .iter()
+            .find(|(t, s)| *t == cell && s.iter().all(|&i| i < cell))
+            .map(|(_, s)| s.as_slice())
+    }
+
+    fn holds(&self, values: &[u64]) -> bool {
+        self.sums
+            .iter()
+            .all(|(t, s)| values[*t] == s.iter().map(|&i| values[i]).sum::<u64>())
+    }
+}
+
+/// What cutting one run gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cuts {
+    /// The separators show every cut: the values as written.
+    Read(Vec<u64>),
+    /// Every cut that satisfies the row's sums (maybe none, maybe several).
+    Solved(Vec<Vec<u64>>),
+    /// The search went over its bound; nothing is known.
+    TooMany,
+}
+
+/// Cuts `run` into `shape.cells` counts: no leading zeros except a lone `0`,
+/// no cell across a separator, every sum of the shape satisfied.
+pub fn cut(run: &Run, shape: &Shape) -> Cuts {
+    if let Some(values) = run.read(shape.cells) {
+        return Cuts::Read(values);
+    }
+    let mut digits = Vec::new();
+    let mut shown = Vec::new();
+    for chunk in run.chunks() {
+        for (i, b) in chunk.bytes().enumerate() {
+            if !b.is_ascii_digit() {
+                return Cuts::Solved(Vec::new());
+            }
+            digits.push(b - b'0');
+            shown.push(i == 0);
+        }
+    }
+    let mut search = CutSearch {
+        digits: &digits,
+        shown: &shown,
+        shape,
+        values: Vec::with_capacity(shape.cells),
+        found: Vec::new(),
+        steps: ROW_STEPS,
+    };
+    if search.walk(0) {
+        Cuts::Solved(search.found)
+    } else {
+        Cuts::TooMany
+    }
+}
+
+struct CutSearch<'a> {
+    digits: &'a [u8],
+    /// `shown[i]`: the page shows a cut before digit `i`.
+    shown: &'a [bool],
+    shape: &'a Shape,
+    values: Vec<u64>,
+    found: Vec<Vec<u64>>,
+    steps: usize,
+}
+
+impl CutSearch<'_> {
+    /// Depth-first over the cells; false when the step budget ran out.
+    fn walk(&mut self, pos: usize) -> bool {
+        if self.steps == 0 || self.found.len() > MAX_CANDIDATES {
+            return false;
+        }
+        self.steps -= 1;
+        let cell = self.values.len();
+        let left = self.digits.len() - pos;
+        if cell == self.shape.cells {
+            if left == 0 && self.shape.holds(&self.values) {
+                self.found.push(self.values.clone());
+            }
+            return true;
+        }
+        let cells_left = self.shape.cells - cell;
+        if left < cells_left || left > cells_left * (MAX_CELL_DIGITS + 1) {
+            return true;
+        }
+        if let Some(sources) = self.shape.derived(cell) {
+            let value: u64 = sources.iter().map(|&i| self.values[i]).sum();
+            let text = value.to_string();
+            let end = pos + text.len();
+            let matches = end <= self.digits.len()
+                && text
+                    .bytes()
+                    .zip(&self.digits[pos..end])
+                    .all(|(t, &d)| t - b'0' == d)
+                && self.fits(pos, end);
+            return !matches || self.descend(value, end);
+        }
+        let mut value = 0u64;
+        for end in pos + 1..=(pos + MAX_CELL_DIGITS).min(self.digits.len()) {
+            if end > pos + 1 && (self.digits[pos] == 0 || self.shown[end - 1]) {
+                break;
+            }
+            value = value * 10 + u64::from(self.digits[end - 1]);
+            if !self.fits(pos, end) || !self.descend(value, end) {
+                return self.steps > 0 && self.found.len() <= MAX_CANDIDATES;
+            }
+        }
+        true
+    }
+
+    fn descend(&mut self, value: u64, end: usize) -> bool {
+        self.values.push(value);
+        let ok = self.walk(end);
+        self.values.pop();
+        ok
+    }
+
+    /// A cell `pos..end` crosses no shown cut and ends on one if one follows.
+    fn fits(&self, pos: usize, end: usize) -> bool {
+        !self.shown[pos + 1..end].iter().any(|&s| s)
+    }
+}
+
+/// One glued row of table 三 as the dump gives it.
+#[derive(Debug, Clone)]
+struct GluedRow {
+    key: &'static str,
+    run: Result<Run, String>,
+}
+
+/// What the glued reader found in a document.
+#[derive(Debug, Default)]
+pub(crate) struct GluedDump {
+    /// Blocks read here: their rows replace the ones the line reader made.
+    blocks: HashSet<usize>,
+    /// Label rows (for template detection) and table-二 rows.
+    rows: Vec<Row>,
+    applications: Vec<GluedRow>,
+    /// Where the header puts a 法人或其他组织 小计 column, if it has one.
+    subtotal_at: Option<usize>,
+    review: Option<Run>,
+}
+
+/// Reads a document's glued table rows; `None` unless the document is a
+/// glued dump (at least [`MIN_GLUED_ROWS`] table-三 rows with runs).
+pub(crate) fn read(doc: &Document) -> Option<GluedDump> {
+    if doc.is_html {
+        return None;
+    }
+    let mut reader = Reader::default();
+    for (block, b) in doc.blocks.iter().enumerate() {
+        if let Block::Text(text) = b {
+            reader.block(block, text);
+        }
+    }
+    let glued = reader
+        .dump
+        .applications
+        .iter()
+        .filter(|r| r.run.is_ok())
+        .count();
+    (glued >= MIN_GLUED_ROWS).then_some(reader.dump)
+}
+
+/// A piece of a glued line: text, or a run of digits (with spaces, `.`, `-`).
+#[derive(Debug, Clone, PartialEq)]
+enum Piece {
+    Text(String),
+    Digits(String),
+}
+
+/// Splits a line into text and digit pieces. An item number glued to the
+/// digits before it (`…00000002.其他法律…`) is moved back to its label.
+fn pieces(line: &str) -> Vec<Piece> {
+    let chars: Vec<char> = line.chars().map(fold_char).collect();
+    let mut out: Vec<Piece> = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let starts_digits = chars[i].is_ascii_digit()
+            || (matches!(chars[i], '-' | '−')
+                && chars.get(i + 1).is_some_and(char::is_ascii_digit));
+        let start = i;
+        if starts_digits {
+            i += 1;
+            while i < chars.len()
+                && (chars[i].is_ascii_digit() || matches!(chars[i], ' ' | '.' | '-' | '−'))
+            {
+                i += 1;
+            }
+            out.push(Piece::Digits(
+                chars[start..i]
+                    .iter()
+                    .collect::<String>()
+                    .trim()
+                    .to_string(),
+            ));
+        } else {
+            while i < chars.len()
+                && !(chars[i].is_ascii_digit()
+                    || (matches!(chars[i], '-' | '−')
+                        && chars.get(i + 1).is_some_and(char::is_ascii_digit)))
+            {
+                i += 1;
+            }
+            out.push(Piece::Text(chars[start..i].iter().collect()));
+        }
+    }
+    out
+}
+
+/// An item number (`2.` or `2、`) at the end of a digit piece that a text
+/// piece follows: the piece without it, and the number.
+fn split_item_number<'a>(digits: &'a str, next_text: Option<&str>) -> (&'a str, Option<u32>) {
+    let next_is_text = next_text.is_some_and(|t| !t.trim().is_empty());
+    if !next_is_text {
+        return (digits, None);
+    }
+    let (body, marked) = match digits.strip_suffix('.') {
+        Some(body) => (body, true),
+        None => (
+            digits,
+            next_text.is_some_and(|t| t.trim_start().starts_with('、')),
+        ),
+    };
+    if !marked {
+        return (digits, None);
+    }
+    match body.chars().last().and_then(|c| c.to_digit(10)) {
+        Some(n) => (body[..body.len() - 1].trim_end(), Some(n)),
+        None => (digits, None),
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum Region {
+    #[default]
+    Before,
+    Active,
+    Applications,
+    AfterApplications,
+    Review,
+    After,
+}
+
+#[derive(Default)]
+struct Reader {
+    dump: GluedDump,
+    region: Region,
+    group: Option<Group>,
+}
+
+impl Reader {
+    fn block(&mut self, block: usize, text: &str) {
+        let pieces = pieces(text);
+        let start_rows = self.dump.rows.len();
+        let start_apps = self.dump.applications.len();
+        let had_review = self.dump.review.is_some();
+        let mut i = 0;
+        while i < pieces.len() {
+            let Piece::Text(raw) = &pieces[i] else {
+                i += 1;
+                continue;
+            };
+            let label = key(raw);
+            let label = label.trim_start_matches('、').to_string();
+            // The digits that follow this text, with the next label's item number split off.
+            let (run, item_number_after) = match pieces.get(i + 1) {
+                Some(Piece::Digits(d)) => {
+                    let next = match pieces.get(i + 2) {
+                        Some(Piece::Text(t)) => Some(t.as_str()),
+                        _ => None,
+                    };
+                    let (run, n) = split_item_number(d, next);
+                    (Some(run.to_string()), n)
+                }
+                _ => (None, None),
+            };
+            let next_label = match pieces.get(i + 2) {
+                Some(Piece::Text(t)) => Some(key(t)),
+                _ => None,
+            };
+            self.text(block, &label, run, item_number_after, next_label.as_deref());
+            i += 1;
+        }
+        let touched = self.dump.rows.len() > start_rows
+            || self.dump.applications.len() > start_apps
+            || self.dump.review.is_some() != had_review;
+        if touched {
+            self.dump.blocks.insert(block);
+        }
+    }
+
+    /// One label and the run after it (`None`: no digits follow; `Some("")`:
+    /// only the next label's item number).
+    fn text(
+        &mut self,
+        block: usize,
+        label: &str,
+        run: Option<String>,
+        item_number_after: Option<u32>,
+        next_label: Option<&str>,
+    ) {
+        let is_new_received = matches!(
+            application_label(label, None),
+            Some(ApplicationLabel::Row("new_received"))
+        );
+        if is_new_received && matches!(self.region, Region::Before | Region::Active) {
+            self.region = Region::Applications;
+            self.dump.subtotal_at =
+                label
+                    .contains("小计")
+                    .then(|| match (label.rfind("小计"), label.rfind("其他")) {
+                        (Some(s), Some(o)) if s > o => 6,
+                        _ => 1,
+                    });
+        }
+        match self.region {
+            Region::Before | Region::Active => {
+                if is_active_header(label) {
+                    self.region = Region::Active;
+                }
+                if self.region == Region::Active {
+                    self.active(block, label, run);
+                }
+            }
+            Region::Applications => {
+                self.label_row(block, label);
+                self.application(label, run, item_number_after, next_label);
+            }
+            Region::AfterApplications => {
+                if label.contains("结果维持") || label.contains("行政复议") {
+                    self.region = Region::Review;
+                    self.label_row(block, label);
+                    self.review(run);
+                }
+            }
+            Region::Review => {
+                if ends_review(label) {
+                    self.region = Region::After;
+                } else {
+                    self.review(run);
+                }
+            }
+            Region::After => {}
+        }
+    }
+
+    fn label_row(&mut self, block: usize, label: &str) {
+        self.dump.rows.push(Row {
+            block,
+            labels: vec![label.to_string()],
+            values: Vec::new(),
+            grid_row: None,
+        });
+    }
+
+    /// Table 二: a text piece ending in a row label, then its run.
+    fn active(&mut self, block: usize, label: &str, run: Option<String>) {
+        let Some(run) = run.filter(|r| !r.is_empty()) else {
+            self.label_row(block, label);
+            return;
+        };
+        let names = [Template::T2021, Template::T2019]
+            .into_iter()
+            .flat_map(|t| active_rows(t).iter())
+            .flat_map(|r| r.labels.iter().copied());
+        let Some(name) = names
+            .filter(|n| label.ends_with(n))
+            .max_by_key(|n| n.chars().count())
+        else {
+            self.label_row(block, label);
+            return;
+        };
+        let head = &label[..label.len() - name.len()];
+        let mut labels = Vec::new();
+        if !head.is_empty() {
+            labels.push(head.to_string());
+        }
+        labels.push(name.to_string());
+        let chunks: Vec<&str> = run.split_whitespace().collect();
+        let values = chunks
+            .iter()
+            .map(|chunk| {
+                // A leading zero means a glued cell (`000`), not a number.
+                let glued = chunk.len() > 1 && chunk.starts_with('0') && !chunk.starts_with("0.");
+                Cell {
+                    text: chunk.to_string(),
+                    value: if glued {
+                        CellValue::Text
+                    } else {
+                        parse_cell(chunk)
+                    },
+                    column: None,
+                    is_copy: false,
+                }
+            })
+            .collect();
+        self.dump.rows.push(Row {
+            block,
+            labels,
+            values,
+            grid_row: None,
+        });
+    }
+
+    /// Table 三: a row label, maybe a group heading, and its run.
+    fn application(
+        &mut self,
+        label: &str,
+        run: Option<String>,
+        item_number_after: Option<u32>,
+        next_label: Option<&str>,
+    ) {
+        let class = application_label(label, self.group);
+        let heading = group_of(label);
+        let own = match class {
+            Some(ApplicationLabel::Row(key)) => {
+                self.group = Group::ALL
+                    .into_iter()
+                    .find(|g| key.starts_with(g.prefix()) && key != "other_processing");
+                Some(key)
+            }
+            Some(ApplicationLabel::Group(g)) => {
+                self.group = Some(g);
+                Some(if g == Group::Other {
+                    // Template 2019 has one 其他处理 row; 2021 a subtotal. Decided when solving.
+                    "other_processing"
+                } else {
+                    g.subtotal_key()
+                })
+            }
+            _ => {
+                if heading.is_some() {
+                    self.group = heading;
+                }
+                None
+            }
+        };
+        let Some(key) = own else { return };
+        let Some(run) = run.filter(|r| !r.is_empty()) else {
+            return;
+        };
+        let expected = next_label.and_then(|l| self.item_number_of(l));
+        let run = if item_number_after.is_some() && item_number_after != expected {
+            Err(format!(
+                "the digits {run:?} end in an item number that does not match the label after them"
+            ))
+        } else {
+            let run = Run::new(&run);
+            if run.is_digits() {
+                Ok(run)
+            } else {
+                Err(format!("the digits {:?} are not counts", run.as_str()))
+            }
+        };
+        if self.dump.applications.iter().any(|r| r.key == key) {
+            return;
+        }
+        self.dump.applications.push(GluedRow { key, run });
+        if key == "carried_forward" {
+            self.region = Region::AfterApplications;
+        }
+    }
+
+    /// The item number a numbered label carries in its group (`2.重复申请` → 2).
+    fn item_number_of(&self, label: &str) -> Option<u32> {
+        let Some(ApplicationLabel::Row(key)) =
+            application_label(label, self.group.or(Some(Group::Other)))
+        else {
+            return None;
+        };
+        Group::ALL.into_iter().find_map(|g| {
+            let items = g.items(Template::T2021);
+            items.iter().position(|k| *k == key).map(|p| p as u32 + 1)
+        })
+    }
+
+    fn review(&mut self, run: Option<String>) {
+        let Some(run) = run.filter(|r| !r.is_empty()) else {
+            return;
+        };
+        let joined = match self.dump.review.take() {
+            Some(before) => format!("{} {run}", before.as_str()),
+            None => run,
+        };
+        self.dump.review = Some(Run::new(&joined));
+    }
+}
+
+/// Column-header words that only table 二 uses.
+fn is_active_header(label: &str) -> bool {
+    [
+        "本年制发件数",
+        "本年新制作数量",
+        "本年处理决定数量",
+        "上一年项目数量",
+        "信息内容",
+    ]
+    .iter()
+    .any(|w| label.contains(w))
+}
+
+/// Headings that end table 四: the next sections.
+fn ends_review(label: &str) -> bool {
+    label.contains("存在的主要问题") || label.contains("其他需要报告") || label.contains("改进情况")
+}
+
+impl GluedDump {
+    /// The line reader's rows, with those of the glued blocks replaced by
+    /// this reader's, in reading order.
+    pub fn merge_rows(&self, rows: Vec<Row>) -> Vec<Row> {
+        let mut merged: Vec<Row> = rows
+            .into_iter()
+            .filter(|r| !self.blocks.contains(&r.block))
+            .collect();
+        merged.extend(self.rows.iter().cloned());
+        merged.sort_by_key(|r| r.block);
+        merged
+    }
+
+    /// Writes the table-三 and table-四 cells the glued runs determine. Rows
+    /// written here are located; the other extractors leave them alone.
+    pub fn solve(&self, template: Template, out: &mut Extraction) {
+        self.solve_applications(template, out);
+        self.solve_review(out);
+    }
+
+    fn solve_applications(&self, template: Template, out: &mut Extraction) {
+        let shape = Shape::applications(self.subtotal_at);
+        let mut columns: Vec<&str> = APPLICANT_COLUMNS.to_vec();
+        if let Some(at) = self.subtotal_at {
+            columns.insert(at, LEGAL_PERSON_SUBTOTAL);
+        }
+        let mut solving: Vec<Solving> = Vec::new();
+        for row in &self.applications {
+            let key = match row.key {
+                "other_processing" if template != Template::T2019 => "other_subtotal",
+                k => k,
+            };
+            let run = match &row.run {
+                Ok(run) => run,
+                Err(why) => {
+                    unresolved_row(out, APPLICATIONS, key, &columns, "glued_unreadable", why);
+                    continue;
+                }
+            };
+            match cut(run, &shape) {
+                Cuts::Read(values) => solving.push(Solving::new(key, run, true, vec![values])),
+                Cuts::Solved(found) if found.is_empty() => unresolved_row(
+                    out,
+                    APPLICATIONS,
+                    key,
+                    &columns,
+                    "glued_no_cut",
+                    &format!(
+                        "no cut of the glued digits {:?} into {} cells satisfies the row's sum",
+                        run.as_str(),
+                        shape.cells
+                    ),
+                ),
+                Cuts::Solved(found) => solving.push(Solving::new(key, run, false, found)),
+                Cuts::TooMany => unresolved_row(
+                    out,
+                    APPLICATIONS,
+                    key,
+                    &columns,
+                    "glued_too_long",
+                    &format!(
+                        "the glued digits {:?} allow too many cuts to search",
+                        run.as_str()
+                    ),
+                ),
+            }
+        }
+        let rules = column_rules(template, &solving);
+        let per_row: Vec<Vec<Vec<u64>>> = solving.iter().map(|s| s.candidates.clone()).collect();
+        let kept = match combine(&per_row, &rules, columns.len()) {
+            Combined::Supported(kept) => kept,
+            Combined::NoSolution => {
+                out.warn(
+                    "glued_inconsistent",
+                    Some(APPLICATIONS.to_string()),
+                    "no reading of the glued rows satisfies the template's column sums \
+                     (the page's own numbers disagree); each row was solved on its own sum",
+                );
+                per_row
+            }
+            Combined::TooLarge => {
+                out.warn(
+                    "glued_too_long",
+                    Some(APPLICATIONS.to_string()),
+                    "too many readings of the glued rows to combine; each row was solved on its own sum",
+                );
+                per_row
+            }
+        };
+        for (row, candidates) in solving.iter().zip(&kept) {
+            write_agreed(
+                out,
+                APPLICATIONS,
+                &[(row.key, &columns[..])],
+                row,
+                candidates,
+            );
+        }
+    }
+
+    fn solve_review(&self, out: &mut Extraction) {
+        let Some(run) = &self.review else { return };
+        let shape = Shape::review();
+        let layout: Vec<(&str, &[&str])> = REVIEW_ROWS
+            .iter()
+            .map(|r| (*r, &REVIEW_COLUMNS[..]))
+            .collect();
+        let all_null = |out: &mut Extraction, code: &str, why: &str| {
+            for row in REVIEW_ROWS {
+                unresolved_row(out, REVIEW, row, &REVIEW_COLUMNS, code, why);
+            }
+        };
+        match cut(run, &shape) {
+            Cuts::Read(values) => {
+                let row = Solving::new("review_litigation", run, true, vec![values]);
+                write_agreed(out, REVIEW, &layout, &row, &row.candidates);
+            }
+            Cuts::Solved(found) if found.is_empty() => all_null(
+                out,
+                "glued_no_cut",
+                &format!(
+                    "no cut of the glued digits {:?} into 15 cells satisfies the groups' totals",
+                    run.as_str()
+                ),
+            ),
+            Cuts::Solved(found) => {
+                let row = Solving::new("review_litigation", run, false, found);
+                write_agreed(out, REVIEW, &layout, &row, &row.candidates);
+            }
+            Cuts::TooMany => all_null(
+                out,
+                "glued_too_long",
+                &format!(
+                    "the glued digits {:?} allow too many cuts to search",
+                    run.as_str()
+                ),
+            ),
+        }
+    }
+}
+
+/// A glued run on its way to cells.
+struct Solving {
+    key: &'static str,
+    run: String,
+    /// The separators showed every cut: the cells are read, not recovered.
+    read: bool,
+    candidates: Vec<Vec<u64>>,
+}
+
+impl Solving {
+    fn new(key: &'static str, run: &Run, read: bool, candidates: Vec<Vec<u64>>) -> Self {
+        Solving {
+            key,
+            run: run.as_str().to_string(),
+            read,
+            candidates,
+        }
+    }
+}
+
+fn unresolved_row(
+    out: &mut Extraction,
+    table: &'static str,
+    row: &str,
+    columns: &[&str],
+    code: &str,
+    why: &str,
+) {
+    out.warn_unresolved(
+        code,
+        Some(format!("{table}.{row}")),
+        format!("row {row} of {table}: {why}; its cells are left null"),
+    );
+    for col in columns {
+        out.set(table, row, col, None);
+    }
+}
+
+/// Writes the cells every candidate agrees on; the others are null with a
+/// warning that says how many readings remained. `layout` names the cells of
+/// a candidate in order, as (row, its columns).
+fn write_agreed(
+    out: &mut Extraction,
+    table: &'static str,
+    layout: &[(&str, &[&str])],
+    row: &Solving,
+    candidates: &[Vec<u64>],
+) {
+    let mut index = 0;
+    let mut disagree = 0;
+    for (row_key, columns) in layout {
+        for col in *columns {
+            let first = candidates.first().map(|c| c[index]);
+            let agreed = first.filter(|v| candidates.iter().all(|c| c[index] == *v));
+            match agreed {
+                Some(v) if row.read => out.set(
+                    table,
+                    row_key,
+                    col,
+                    Some(crate::model::Value::Number(number(v))),
+                ),
+                Some(v) => out.recover(table, row_key, col, number(v)),
+                None => {
+                    disagree += 1;
+                    out.set(table, row_key, col, None);
+                }
+            }
+            index += 1;
+        }
+    }
+    if disagree > 0 {
+        out.warn_unresolved(
+            "glued_ambiguous",
+            Some(format!("{table}.{}", row.key)),
+            format!(
+                "row {} of {table}: {} readings of the glued digits {:?} satisfy the template's sums; \
+                 the {disagree} cell(s) they disagree on are left null",
+                row.key,
+                candidates.len(),
+                row.run
+            ),
+        );
+    }
+}
+
+fn number(v: u64) -> Number {
+    Number::from_i64(i64::try_from(v).unwrap_or(i64::MAX))
+}
+
+/// A column rule over rows of `solving`: per column, Σ lhs = Σ rhs.
+type Rule = (Vec<usize>, Vec<usize>);
+
+/// The template's column sums among the rows present: balance, results sum,
+/// and a subtotal row's items.
+fn column_rules(template: Template, solving: &[Solving]) -> Vec<Rule> {
+    let find = |keys: &[&str]| -> Option<Vec<usize>> {
+        keys.iter()
+            .map(|k| solving.iter().position(|s| s.key == *k))
+            .collect()
+    };
+    let mut wanted: Vec<(Vec<&str>, Vec<&str>)> = vec![
+        (
+            vec!["new_received", "carried_over"],
+            vec!["total_processed", "carried_forward"],
+        ),
+        (vec!["total_processed"], result_rows(template).to_vec()),
+    ];
+    for g in Group::ALL {
+        let items = g.items(template);
+        if !items.is_empty() {
+            wanted.push((vec![g.subtotal_key()], items));
+        }
+    }
+    wanted
+        .into_iter()
+        .filter_map(|(lhs, rhs)| Some((find(&lhs)?, find(&rhs)?)))
+        .collect()
+}
+
+enum Combined {
+    /// Per row, the candidates that take part in at least one full solution.
+    Supported(Vec<Vec<Vec<u64>>>),
+    NoSolution,
+    TooLarge,
+}
+
+/// Keeps, per row, the candidates that some combination satisfying every
+/// rule uses.
+fn combine(rows: &[Vec<Vec<u64>>], rules: &[Rule], columns: usize) -> Combined {
+    let mut rules_at: Vec<Vec<usize>> = vec![Vec::new(); rows.len()];
+    for (k, (lhs, rhs)) in rules.iter().enumerate() {
+        if let Some(&last) = lhs.iter().chain(rhs).max() {
+            rules_at[last].push(k);
+        }
+    }
+    let mut joint = Joint {
+        rows,
+        rules,
+        rules_at,
+        columns,
+        choice: Vec::with_capacity(rows.len()),
+        supported: rows.iter().map(|r| vec![false; r.len()]).collect(),
+        solutions: 0,
+        steps: TABLE_STEPS,
+    };
+    if !joint.walk() {
+        return Combined::TooLarge;
+    }
+    if joint.solutions == 0 {
+        return Combined::NoSolution;
+    }
+    Combined::Supported(
+        rows.iter()
+            .zip(&joint.supported)
+            .map(|(cands, keep)| {
+                cands
+                    .iter()
+                    .zip(keep)
+                    .filter(|(_, k)| **k)
+                    .map(|(c, _)| c.clone())
+                    .collect()
+            })
+            .collect(),
+    )
+}
+
+struct Joint<'a> {
+    rows: &'a [Vec<Vec<u64>>],
+    rules: &'a [Rule],
+    /// Rules to test once row `i` has its candidate (its last row).
+    rules_at: Vec<Vec<usize>>,
+    columns: usize,
+    choice: Vec<usize>,
+    supported: Vec<Vec<bool>>,
+    solutions: usize,
+    steps: usize,
+}
+
+impl Joint<'_> {
+    /// Depth-first over the rows' candidates; false when out of steps.
+    fn walk(&mut self) -> bool {
+        if self.steps == 0 {
+            return false;
+        }
+        self.steps -= 1;
+        let depth = self.choice.len();
+        if depth == self.rows.len() {
+            self.solutions += 1;
+            for (r, &c) in self.choice.iter().enumerate() {
+                self.supported[r][c] = true;
+            }
+            return true;
+        }
+        for c in 0..self.rows[depth].len() {
+            self.choice.push(c);
+            let holds = self.rules_at[depth].iter().all(|&k| self.holds(k));
+            let ok = !holds || self.walk();
+            self.choice.pop();
+            if !ok {
+                return false;
+            }
+        }
+        true
+    }
+
+    fn holds(&self, rule: usize) -> bool {
+        let (lhs, rhs) = &self.rules[rule];
+        let value = |row: usize, col: usize| self.rows[row][self.choice[row]][col];
+        (0..self.columns).all(|col| {
+            lhs.iter().map(|&r| value(r, col)).sum::<u64>()
+                == rhs.iter().map(|&r| value(r, col)).sum::<u64>()
+        })
+    }
+}
