@@ -264,7 +264,9 @@ pub(crate) struct GluedDump {
 }
 
 /// Reads a document's glued table rows; `None` unless the document is a
-/// glued dump (at least [`MIN_GLUED_ROWS`] table-三 rows with runs).
+/// glued dump: at least [`MIN_GLUED_ROWS`] table-三 rows whose separators do not
+/// show every cut. A dump whose rows are merely space-separated is left to
+/// the line reader, which also follows labels broken over lines.
 pub(crate) fn read(doc: &Document) -> Option<GluedDump> {
     if doc.is_html {
         return None;
@@ -275,11 +277,12 @@ pub(crate) fn read(doc: &Document) -> Option<GluedDump> {
             reader.block(block, text);
         }
     }
+    let cells = Shape::applications(reader.dump.subtotal_at).cells;
     let glued = reader
         .dump
         .applications
         .iter()
-        .filter(|r| r.run.is_ok())
+        .filter(|r| r.run.as_ref().is_ok_and(|run| run.read(cells).is_none()))
         .count();
     (glued >= MIN_GLUED_ROWS).then_some(reader.dump)
 }

@@ -1,0 +1,453 @@
+//! Text dumps whose table cells were glued together: the real ones in
+//! `samples/hard/` against hand-cut expected cells, random glued tables that
+//! must come back exactly or as nulls, and runs too long to cut.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use proptest::prelude::*;
+use xxgk::model::Template;
+use xxgk::{Report, Source, extract_bytes, extract_file};
+
+type Cells = BTreeMap<(String, String, String), String>;
+
+/// The glued dumps of `samples/hard/` and their template.
+const GLUED: [(&str, Template); 5] = [
+    ("05_pingtan-2021", Template::T2021),
+    ("06_pingtan-2019", Template::T2019),
+    ("07_pingtan-2020", Template::T2019),
+    ("10_pingtan-2022", Template::T2021),
+    ("11_pingtan-2023", Template::T2021),
+];
+
+fn expected(name: &str) -> Cells {
+    let path = format!("samples/hard/{name}.expected.csv");
+    let mut reader = csv::Reader::from_path(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            ((r[0].into(), r[1].into(), r[2].into()), r[3].into())
+        })
+        .collect()
+}
+
+/// Every numeric cell of a report; null cells as `""`.
+fn cells(report: &Report) -> Cells {
+    report
+        .cells()
+        .map(|(t, r, c, v)| {
+            let v = v.map(|n| n.to_string()).unwrap_or_default();
+            ((t.into(), r.into(), c.into()), v)
+        })
+        .collect()
+}
+
+fn read(text: &str) -> Report {
+    let source = Source {
+        path: Some("generated.txt".into()),
+        ..Source::default()
+    };
+    extract_bytes(text.as_bytes(), source, None)
+}
+
+#[test]
+fn glued_dumps_recover_tables_three_and_four_exactly() {
+    for (name, template) in GLUED {
+        let report = extract_file(Path::new(&format!("samples/hard/{name}.txt"))).unwrap();
+        assert_eq!(report.meta.template, template, "{name}");
+        let expected = expected(name);
+        let got = cells(&report);
+
+        // Tables 三 and 四: every cell, as cut by hand.
+        let solved_tables = |k: &(String, String, String)| k.0 != "active_disclosure";
+        let wrong: Vec<String> = expected
+            .iter()
+            .filter(|(k, _)| solved_tables(k))
+            .filter(|(k, v)| got.get(*k) != Some(v))
+            .map(|(k, v)| format!("{k:?}: expected {v:?}, got {:?}", got.get(k)))
+            .collect();
+        assert!(wrong.is_empty(), "{name}: {}", wrong.join("\n"));
+        let table_three = expected.keys().filter(|k| k.0 == "applications").count();
+        assert_eq!(
+            table_three,
+            if template == Template::T2021 {
+                175
+            } else {
+                161
+            }
+        );
+        assert_eq!(
+            expected
+                .keys()
+                .filter(|k| k.0 == "review_litigation")
+                .count(),
+            15
+        );
+
+        // No number anywhere is wrong: a cell with a number has the expected one.
+        let wrong_numbers: Vec<String> = got
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .filter(|(k, v)| expected.get(*k) != Some(v))
+            .map(|(k, v)| format!("{k:?}: got {v:?}, expected {:?}", expected.get(k)))
+            .collect();
+        assert!(
+            wrong_numbers.is_empty(),
+            "{name}: {}",
+            wrong_numbers.join("\n")
+        );
+
+        // Recovered cells are named, exist, and hold a number.
+        assert!(!report.recovered.is_empty(), "{name}");
+        for id in &report.recovered {
+            let mut parts = id.splitn(3, '.');
+            let (t, r, c) = (parts.next(), parts.next(), parts.next());
+            let (Some(t), Some(r), Some(c)) = (t, r, c) else {
+                panic!("{name}: recovered id {id:?} is not table.row.column")
+            };
+            assert!(report.cell(t, r, c).is_some(), "{name}: {id} is null");
+        }
+    }
+}
+
+#[test]
+fn cells_the_separators_show_are_read_not_recovered() {
+    let report = extract_file(Path::new("samples/hard/10_pingtan-2022.txt")).unwrap();
+    // Table 四 is `0 1 1 0 2 1 0 0 0 1 0 0 0 0 0`: read.
+    assert!(
+        report
+            .recovered
+            .iter()
+            .all(|id| !id.starts_with("review_litigation.")),
+        "{:?}",
+        report.recovered
+    );
+    assert_eq!(
+        report
+            .cell("review_litigation", "review", "total")
+            .map(|n| n.as_str()),
+        Some("2")
+    );
+    // Table 三's `713000074` is solved: recovered.
+    assert!(
+        report
+            .recovered
+            .contains(&"applications.new_received.natural_person".to_string())
+    );
+    // Table 二's single-value rows are read as they stand; the glued
+    // three-value rows are left null.
+    assert!(
+        report
+            .recovered
+            .iter()
+            .all(|id| !id.starts_with("active_disclosure."))
+    );
+    assert_eq!(
+        report
+            .cell("active_disclosure", "licensing", "decisions")
+            .map(|n| n.as_str()),
+        Some("10690")
+    );
+    assert_eq!(
+        report.cell("active_disclosure", "normative_documents", "issued"),
+        None
+    );
+}
+
+/// The template-2021 table-三 labels in source order, as a page writes them.
+const LABELS_2021: [&str; 25] = [
+    "一、本年新收政府信息公开申请数量",
+    "二、上年结转政府信息公开申请数量",
+    "三、本年度办理结果（一）予以公开",
+    "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+    "（三）不予公开1.属于国家秘密",
+    "2.其他法律行政法规禁止公开",
+    "3.危及“三安全一稳定”",
+    "4.保护第三方合法权益",
+    "5.属于三类内部事务信息",
+    "6.属于四类过程性信息",
+    "7.属于行政执法案卷",
+    "8.属于行政查询事项",
+    "（四）无法提供1.本机关不掌握相关政府信息",
+    "2.没有现成信息需要另行制作",
+    "3.补正后申请内容仍不明确",
+    "（五）不予处理1.信访举报投诉类申请",
+    "2.重复申请",
+    "3.要求提供公开出版物",
+    "4.无正当理由大量反复申请",
+    "5.要求行政机关确认或重新出具已获取信息",
+    "（六）其他处理1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+    "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+    "3.其他",
+    "（七）总计",
+    "四、结转下年度继续办理",
+];
+
+const APPLICANT_COLUMNS: [&str; 7] = [
+    "natural_person",
+    "commercial_enterprise",
+    "research_institution",
+    "social_welfare_org",
+    "legal_service_org",
+    "other_org",
+    "total",
+];
+const REVIEW_ROWS: [&str; 3] = ["review", "litigation_direct", "litigation_after_review"];
+const REVIEW_COLUMNS: [&str; 5] = ["upheld", "corrected", "other", "pending", "total"];
+
+/// Row keys in the order of [`LABELS_2021`].
+fn row_keys() -> Vec<&'static str> {
+    vec![
+        "new_received",
+        "carried_over",
+        "granted",
+        "partially_granted",
+        "denied_state_secret",
+        "denied_prohibited_by_law",
+        "denied_security_stability",
+        "denied_third_party_rights",
+        "denied_internal_affairs",
+        "denied_process_information",
+        "denied_law_enforcement_files",
+        "denied_administrative_query",
+        "unable_not_held",
+        "unable_needs_creation",
+        "unable_unclear_after_correction",
+        "not_processed_complaint",
+        "not_processed_duplicate",
+        "not_processed_publication",
+        "not_processed_excessive",
+        "not_processed_confirmation",
+        "other_no_correction",
+        "other_unpaid_fee",
+        "other_other",
+        "total_processed",
+        "carried_forward",
+    ]
+}
+
+/// A consistent table 三 (25 rows × 7) and table 四 (3 × 5).
+#[derive(Debug, Clone)]
+struct Tables {
+    applications: Vec<[u64; 7]>,
+    review: Vec<[u64; 5]>,
+}
+
+fn with_total6(v: &[u64]) -> [u64; 7] {
+    let mut row = [0; 7];
+    row[..6].copy_from_slice(v);
+    row[6] = v.iter().sum();
+    row
+}
+
+/// Mostly zeros and small counts, as real tables are, with some large ones.
+fn count() -> impl Strategy<Value = u64> {
+    prop_oneof![6 => Just(0u64), 3 => 1u64..10, 2 => 10u64..300, 1 => 300u64..40_000]
+}
+
+fn tables() -> impl Strategy<Value = Tables> {
+    (
+        prop::collection::vec(count(), 21 * 6),
+        prop::collection::vec(count(), 6),
+        prop::collection::vec(any::<u64>(), 6),
+        prop::collection::vec(count(), 12),
+    )
+        .prop_map(|(results, forward, over, review)| {
+            let result_rows: Vec<[u64; 7]> = results.chunks(6).map(with_total6).collect();
+            let processed: Vec<u64> = (0..6)
+                .map(|c| result_rows.iter().map(|r| r[c]).sum())
+                .collect();
+            // new + over = processed + forward, with every cell ≥ 0.
+            let over: Vec<u64> = (0..6)
+                .map(|c| over[c] % (processed[c] + forward[c] + 1))
+                .collect();
+            let new: Vec<u64> = (0..6)
+                .map(|c| processed[c] + forward[c] - over[c])
+                .collect();
+            let mut applications = vec![with_total6(&new), with_total6(&over)];
+            applications.extend(result_rows);
+            applications.push(with_total6(&processed));
+            applications.push(with_total6(&forward));
+            let review = review
+                .chunks(4)
+                .map(|g| [g[0], g[1], g[2], g[3], g.iter().sum()])
+                .collect();
+            Tables {
+                applications,
+                review,
+            }
+        })
+}
+
+/// Glues a row's numbers, showing a separator where `shown` says so.
+fn glue(values: &[u64], shown: &[bool]) -> String {
+    let mut out = String::new();
+    for (i, v) in values.iter().enumerate() {
+        if i > 0 && shown.get(i).copied().unwrap_or(false) {
+            out.push(' ');
+        }
+        out.push_str(&v.to_string());
+    }
+    out
+}
+
+/// A one-line dump like the archive's, tables glued.
+fn dump(tables: &Tables, shown: &[bool]) -> String {
+    let mut text = String::from(
+        "标题: 某县人民政府2023年政府信息公开工作年度报告\n\
+         一、总体情况 全年主动公开政府信息2645条。\
+         二、主动公开政府信息情况 第二十条第（一）项信息内容本年制发件数本年废止件数现行有效件数规章000\
+         行政规范性文件693665第二十条第（五）项信息内容本年处理决定数量行政许可2293\
+         三、收到和处理政府信息公开申请情况（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）\
+         申请人情况自然人法人或其他组织总计商业企业科研机构社会公益组织法律服务机构其他",
+    );
+    for (i, (label, row)) in LABELS_2021.iter().zip(&tables.applications).enumerate() {
+        text.push_str(label);
+        text.push_str(&glue(row, &shown[i * 7..]));
+    }
+    text.push_str(
+        "四、政府信息公开行政复议、行政诉讼情况行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计\
+         未经复议直接起诉复议后起诉结果维持结果纠正其他结果尚未审结总计结果维持结果纠正其他结果尚未审结总计",
+    );
+    let review: Vec<u64> = tables.review.iter().flatten().copied().collect();
+    text.push_str(&glue(&review, &shown[25 * 7..]));
+    text.push_str("五、存在的主要问题及改进情况 无。六、其他需要报告的事项 无。\n");
+    text
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// The solver gives back the original number or null, never another one;
+    /// a row whose run has one digit per cell has a single cut and is always
+    /// recovered.
+    #[test]
+    fn glued_tables_come_back_exactly_or_null(
+        tables in tables(),
+        shown in prop::collection::vec(prop::bool::weighted(0.2), 25 * 7 + 15),
+    ) {
+        let report = read(&dump(&tables, &shown));
+        prop_assert_eq!(report.meta.template, Template::T2021);
+        for (key, row) in row_keys().into_iter().zip(&tables.applications) {
+            for (col, want) in APPLICANT_COLUMNS.iter().zip(row) {
+                let got = report.cell("applications", key, col).map(|n| n.to_string());
+                prop_assert!(
+                    got.is_none() || got == Some(want.to_string()),
+                    "{}.{}: got {:?}, original {}", key, col, got, want
+                );
+                if row.iter().all(|v| *v < 10) {
+                    prop_assert_eq!(got, Some(want.to_string()), "{}.{}", key, col);
+                }
+            }
+        }
+        for (key, row) in REVIEW_ROWS.iter().zip(&tables.review) {
+            for (col, want) in REVIEW_COLUMNS.iter().zip(row) {
+                let got = report.cell("review_litigation", key, col).map(|n| n.to_string());
+                prop_assert!(
+                    got.is_none() || got == Some(want.to_string()),
+                    "{}.{}: got {:?}, original {}", key, col, got, want
+                );
+            }
+        }
+    }
+}
+
+/// Deterministic pseudo-random digits.
+fn garbage(len: usize) -> String {
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            char::from(b'0' + (state % 10) as u8)
+        })
+        .collect()
+}
+
+#[test]
+fn a_ten_thousand_digit_run_gives_nulls() {
+    let zeros = Tables {
+        applications: vec![[0; 7]; 25],
+        review: vec![[0; 5]; 3],
+    };
+    let text = dump(&zeros, &[false; 25 * 7 + 15]);
+    let run = garbage(10_000);
+    // The new_received row and table 四 both carry the garbage.
+    let text = text
+        .replacen("申请数量0000000", &format!("申请数量{run}"), 1)
+        .replacen("000000000000000五、", &format!("{run}五、"), 1);
+    let report = read(&text);
+    for col in APPLICANT_COLUMNS {
+        assert_eq!(report.cell("applications", "new_received", col), None);
+    }
+    for row in REVIEW_ROWS {
+        for col in REVIEW_COLUMNS {
+            assert_eq!(report.cell("review_litigation", row, col), None);
+        }
+    }
+    // The other rows are still recovered, and the nulls are explained.
+    assert_eq!(
+        report
+            .cell("applications", "carried_over", "total")
+            .map(|n| n.as_str()),
+        Some("0")
+    );
+    assert!(
+        report
+            .warnings
+            .iter()
+            .any(|w| w.cell.as_deref() == Some("applications.new_received")),
+        "{:#?}",
+        report.warnings
+    );
+}
+
+#[test]
+fn a_forty_digit_run_is_searched_and_left_null() {
+    let zeros = Tables {
+        applications: vec![[0; 7]; 25],
+        review: vec![[0; 5]; 3],
+    };
+    let text = dump(&zeros, &[false; 25 * 7 + 15]);
+    let run = garbage(40);
+    let text = text.replacen("（一）予以公开0000000", &format!("（一）予以公开{run}"), 1);
+    let report = read(&text);
+    for col in APPLICANT_COLUMNS {
+        let got = report.cell("applications", "granted", col);
+        assert!(got.is_none(), "granted.{col}: {got:?}");
+    }
+}
+
+#[test]
+fn an_ambiguous_row_names_itself_and_its_number_of_readings() {
+    // `110000011` reads as 11,0,0,0,0,0,11 or as 1,10,0,0,0,0,11; this
+    // fragment has no total_processed or carried_forward row whose column
+    // sums could choose.
+    let text = "标题: 某县人民政府2023年政府信息公开工作年度报告\n\
+        三、收到和处理政府信息公开申请情况 申请人情况自然人法人或其他组织总计商业企业科研机构社会公益组织法律服务机构其他\
+        一、本年新收政府信息公开申请数量1000001二、上年结转政府信息公开申请数量0000000\
+        三、本年度办理结果（一）予以公开110000011（二）部分公开（区分处理的，只计这一情形，不计其他情形）0000000\n";
+    let report = read(text);
+    let warning = report
+        .warnings
+        .iter()
+        .find(|w| w.code == "glued_ambiguous")
+        .unwrap_or_else(|| panic!("{:#?}", report.warnings));
+    assert_eq!(warning.cell.as_deref(), Some("applications.granted"));
+    assert!(
+        warning.message.contains("2 readings"),
+        "{}",
+        warning.message
+    );
+    let cell = |col| {
+        report
+            .cell("applications", "granted", col)
+            .map(|n| n.as_str())
+    };
+    assert_eq!(cell("natural_person"), None);
+    assert_eq!(cell("commercial_enterprise"), None);
+    assert_eq!(cell("research_institution"), Some("0"));
+    assert_eq!(cell("total"), Some("11"));
+}
