@@ -219,12 +219,13 @@ impl CutSearch<'_> {
         }
         let mut value = 0u64;
         for end in pos + 1..=(pos + MAX_CELL_DIGITS).min(self.digits.len()) {
+            // No leading zero, and no cell across a cut the page shows.
             if end > pos + 1 && (self.digits[pos] == 0 || self.shown[end - 1]) {
                 break;
             }
             value = value * 10 + u64::from(self.digits[end - 1]);
-            if !self.fits(pos, end) || !self.descend(value, end) {
-                return self.steps > 0 && self.found.len() <= MAX_CANDIDATES;
+            if !self.descend(value, end) {
+                return false;
             }
         }
         true
@@ -237,7 +238,7 @@ impl CutSearch<'_> {
         ok
     }
 
-    /// A cell `pos..end` crosses no shown cut and ends on one if one follows.
+    /// A cell `pos..end` crosses no cut the page shows.
     fn fits(&self, pos: usize, end: usize) -> bool {
         !self.shown[pos + 1..end].iter().any(|&s| s)
     }
@@ -294,18 +295,19 @@ enum Piece {
     Digits(String),
 }
 
-/// Splits a line into text and digit pieces. An item number glued to the
-/// digits before it (`…00000002.其他法律…`) is moved back to its label.
+/// Splits a line (full-width folded) into text and digit pieces.
 fn pieces(line: &str) -> Vec<Piece> {
     let chars: Vec<char> = line.chars().map(fold_char).collect();
+    // A digit, or a minus sign before one, begins a digit piece.
+    let starts_digits = |i: usize| {
+        chars[i].is_ascii_digit()
+            || (matches!(chars[i], '-' | '−') && chars.get(i + 1).is_some_and(char::is_ascii_digit))
+    };
     let mut out: Vec<Piece> = Vec::new();
     let mut i = 0;
     while i < chars.len() {
-        let starts_digits = chars[i].is_ascii_digit()
-            || (matches!(chars[i], '-' | '−')
-                && chars.get(i + 1).is_some_and(char::is_ascii_digit));
         let start = i;
-        if starts_digits {
+        if starts_digits(i) {
             i += 1;
             while i < chars.len()
                 && (chars[i].is_ascii_digit() || matches!(chars[i], ' ' | '.' | '-' | '−'))
@@ -320,11 +322,7 @@ fn pieces(line: &str) -> Vec<Piece> {
                     .to_string(),
             ));
         } else {
-            while i < chars.len()
-                && !(chars[i].is_ascii_digit()
-                    || (matches!(chars[i], '-' | '−')
-                        && chars.get(i + 1).is_some_and(char::is_ascii_digit)))
-            {
+            while i < chars.len() && !starts_digits(i) {
                 i += 1;
             }
             out.push(Piece::Text(chars[start..i].iter().collect()));
@@ -453,14 +451,15 @@ impl Reader {
                 self.application(label, run, item_number_after, next_label);
             }
             Region::AfterApplications => {
-                if label.contains("结果维持") || label.contains("行政复议") {
+                // The column header, which prose does not use.
+                if label.contains("结果维持") {
                     self.region = Region::Review;
                     self.label_row(block, label);
                     self.review(run);
                 }
             }
             Region::Review => {
-                if ends_review(label) {
+                if ends_review(label) || label.contains('。') {
                     self.region = Region::After;
                 } else {
                     self.review(run);
@@ -568,14 +567,18 @@ impl Reader {
         let expected = next_label.and_then(|l| self.item_number_of(l));
         let run = if item_number_after.is_some() && item_number_after != expected {
             Err(format!(
-                "the digits {run:?} end in an item number that does not match the label after them"
+                "the digits {} end in an item number that does not match the label after them",
+                quoted(&run)
             ))
         } else {
             let run = Run::new(&run);
             if run.is_digits() {
                 Ok(run)
             } else {
-                Err(format!("the digits {:?} are not counts", run.as_str()))
+                Err(format!(
+                    "the digits {} are not counts",
+                    quoted(run.as_str())
+                ))
             }
         };
         if self.dump.applications.iter().any(|r| r.key == key) {
@@ -678,8 +681,8 @@ impl GluedDump {
                     &columns,
                     "glued_no_cut",
                     &format!(
-                        "no cut of the glued digits {:?} into {} cells satisfies the row's sum",
-                        run.as_str(),
+                        "no cut of the glued digits {} into {} cells satisfies the row's sum",
+                        quoted(run.as_str()),
                         shape.cells
                     ),
                 ),
@@ -691,8 +694,8 @@ impl GluedDump {
                     &columns,
                     "glued_too_long",
                     &format!(
-                        "the glued digits {:?} allow too many cuts to search",
-                        run.as_str()
+                        "the glued digits {} allow too many cuts to search",
+                        quoted(run.as_str())
                     ),
                 ),
             }
@@ -738,33 +741,40 @@ impl GluedDump {
             .map(|r| (*r, &REVIEW_COLUMNS[..]))
             .collect();
         let all_null = |out: &mut Extraction, code: &str, why: &str| {
+            out.warn_unresolved(
+                code,
+                Some(REVIEW.to_string()),
+                format!("{REVIEW}: {why}; its cells are left null"),
+            );
             for row in REVIEW_ROWS {
-                unresolved_row(out, REVIEW, row, &REVIEW_COLUMNS, code, why);
+                for col in REVIEW_COLUMNS {
+                    out.set(REVIEW, row, col, None);
+                }
             }
         };
         match cut(run, &shape) {
             Cuts::Read(values) => {
-                let row = Solving::new("review_litigation", run, true, vec![values]);
+                let row = Solving::new(REVIEW, run, true, vec![values]);
                 write_agreed(out, REVIEW, &layout, &row, &row.candidates);
             }
             Cuts::Solved(found) if found.is_empty() => all_null(
                 out,
                 "glued_no_cut",
                 &format!(
-                    "no cut of the glued digits {:?} into 15 cells satisfies the groups' totals",
-                    run.as_str()
+                    "no cut of the glued digits {} into 15 cells satisfies the groups' totals",
+                    quoted(run.as_str())
                 ),
             ),
             Cuts::Solved(found) => {
-                let row = Solving::new("review_litigation", run, false, found);
+                let row = Solving::new(REVIEW, run, false, found);
                 write_agreed(out, REVIEW, &layout, &row, &row.candidates);
             }
             Cuts::TooMany => all_null(
                 out,
                 "glued_too_long",
                 &format!(
-                    "the glued digits {:?} allow too many cuts to search",
-                    run.as_str()
+                    "the glued digits {} allow too many cuts to search",
+                    quoted(run.as_str())
                 ),
             ),
         }
@@ -842,17 +852,33 @@ fn write_agreed(
         }
     }
     if disagree > 0 {
+        // One row of table 三, or the whole of table 四.
+        let (at, what) = match layout {
+            [(key, _)] => (format!("{table}.{key}"), format!("row {key} of {table}")),
+            _ => (table.to_string(), table.to_string()),
+        };
         out.warn_unresolved(
             "glued_ambiguous",
-            Some(format!("{table}.{}", row.key)),
+            Some(at),
             format!(
-                "row {} of {table}: {} readings of the glued digits {:?} satisfy the template's sums; \
+                "{what}: {} readings of the glued digits {} satisfy the template's sums; \
                  the {disagree} cell(s) they disagree on are left null",
-                row.key,
                 candidates.len(),
-                row.run
+                quoted(&row.run)
             ),
         );
+    }
+}
+
+/// A run as warnings quote it: whole when short, else its start and length.
+fn quoted(run: &str) -> String {
+    const SHOWN: usize = 40;
+    let length = run.chars().count();
+    if length <= SHOWN {
+        format!("{run:?}")
+    } else {
+        let start: String = run.chars().take(SHOWN).collect();
+        format!("\"{start}…\" ({length} characters)")
     }
 }
 
@@ -983,5 +1009,129 @@ impl Joint<'_> {
             lhs.iter().map(|&r| value(r, col)).sum::<u64>()
                 == rhs.iter().map(|&r| value(r, col)).sum::<u64>()
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn solved(run: &str, shape: &Shape) -> Vec<Vec<u64>> {
+        match cut(&Run::new(run), shape) {
+            Cuts::Solved(found) => found,
+            other => panic!("{run}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_row_sum_pins_the_cut() {
+        let row = Shape::applications(None);
+        assert_eq!(solved("713000074", &row), [[71, 3, 0, 0, 0, 0, 74]]);
+        assert_eq!(solved("640020470", &row), [[64, 0, 0, 2, 0, 4, 70]]);
+        assert_eq!(solved("0000000", &row), [[0; 7]]);
+    }
+
+    #[test]
+    fn several_cuts_can_satisfy_a_row() {
+        let row = Shape::applications(None);
+        let mut found = solved("270020130", &row);
+        found.sort();
+        assert_eq!(found, [[2, 7, 0, 0, 20, 1, 30], [27, 0, 0, 2, 0, 1, 30]]);
+    }
+
+    #[test]
+    fn shown_separators_are_cuts() {
+        let row = Shape::applications(None);
+        // `230` alone could be 2,3,0; the space makes `000023` five cells.
+        assert_eq!(solved("230 000023", &row), [[23, 0, 0, 0, 0, 0, 23]]);
+        assert_eq!(solved("23 0 00 0 023", &row), [[23, 0, 0, 0, 0, 0, 23]]);
+        assert_eq!(
+            cut(&Run::new("4 0 0 0 0 0 4"), &row),
+            Cuts::Read(vec![4, 0, 0, 0, 0, 0, 4])
+        );
+    }
+
+    #[test]
+    fn leading_zeros_and_long_runs_give_no_cut() {
+        let row = Shape::applications(None);
+        assert!(solved("00000002", &row).is_empty());
+        assert!(solved(&"7".repeat(10_000), &row).is_empty());
+        assert!(solved("12", &row).is_empty());
+    }
+
+    #[test]
+    fn the_subtotal_column_is_a_sum_too() {
+        // 自然人, 小计, five organisations, 总计.
+        let before = Shape::applications(Some(1));
+        assert_eq!(solved("53210008", &before), [[5, 3, 2, 1, 0, 0, 0, 8]]);
+        // 自然人, five organisations, 小计, 总计.
+        let after = Shape::applications(Some(6));
+        assert_eq!(solved("52100038", &after), [[5, 2, 1, 0, 0, 0, 3, 8]]);
+        assert_eq!(
+            solved("121000011123", &after),
+            [[12, 10, 0, 0, 0, 1, 11, 23]]
+        );
+    }
+
+    #[test]
+    fn table_four_groups_each_sum() {
+        let review = Shape::review();
+        assert_eq!(
+            solved("110024001510102", &review),
+            [[1, 1, 0, 0, 2, 4, 0, 0, 1, 5, 1, 0, 1, 0, 2]]
+        );
+        assert_eq!(
+            solved("10203120001200000", &review),
+            [[1, 0, 2, 0, 3, 12, 0, 0, 0, 12, 0, 0, 0, 0, 0]]
+        );
+    }
+
+    #[test]
+    fn column_sums_choose_between_readings() {
+        // granted is 27,0,0,2,0,1,30 or 2,7,0,0,20,1,30; total_processed = granted.
+        let granted = vec![vec![2, 7, 0, 0, 20, 1, 30], vec![27, 0, 0, 2, 0, 1, 30]];
+        let total = vec![vec![27, 0, 0, 2, 0, 1, 30]];
+        let rules: Vec<Rule> = vec![(vec![1], vec![0])];
+        match combine(&[granted, total.clone()], &rules, 7) {
+            Combined::Supported(kept) => assert_eq!(kept, [total.clone(), total]),
+            _ => panic!("no combination"),
+        }
+    }
+
+    #[test]
+    fn item_numbers_go_back_to_their_label() {
+        assert_eq!(
+            split_item_number("00000002.", Some("其他法律行政法规禁止公开")),
+            ("0000000", Some(2))
+        );
+        assert_eq!(
+            split_item_number("2000002", Some("、重复申请")),
+            ("200000", Some(2))
+        );
+        assert_eq!(
+            split_item_number("24252.311082", Some("三、")),
+            ("24252.311082", None)
+        );
+        assert_eq!(split_item_number("1.", Some("属于国家秘密")), ("", Some(1)));
+    }
+
+    #[test]
+    fn pieces_split_text_from_digits() {
+        assert_eq!(
+            pieces("（七）总计 723000075四、结转"),
+            [
+                Piece::Text("(七)总计 ".into()),
+                Piece::Digits("723000075".into()),
+                Piece::Text("四、结转".into()),
+            ]
+        );
+        assert_eq!(
+            pieces("行政处罚2648-18538行政强制"),
+            [
+                Piece::Text("行政处罚".into()),
+                Piece::Digits("2648-18538".into()),
+                Piece::Text("行政强制".into()),
+            ]
+        );
     }
 }
