@@ -292,8 +292,10 @@ fn glue(values: &[u64], shown: &[bool]) -> String {
     out
 }
 
-/// A one-line dump like the archive's, tables glued.
-fn dump(tables: &Tables, shown: &[bool]) -> String {
+/// A dump with tables glued: on one line like the archive's, or with each
+/// label and each run on a line of its own.
+fn dump(tables: &Tables, shown: &[bool], line_breaks: bool) -> String {
+    let br = if line_breaks { "\n" } else { "" };
     let mut text = String::from(
         "标题: 某县人民政府2023年政府信息公开工作年度报告\n\
          一、总体情况 全年主动公开政府信息2645条。\
@@ -304,14 +306,18 @@ fn dump(tables: &Tables, shown: &[bool]) -> String {
     );
     for (i, (label, row)) in LABELS_2021.iter().zip(&tables.applications).enumerate() {
         text.push_str(label);
+        text.push_str(br);
         text.push_str(&glue(row, &shown[i * 7..]));
+        text.push_str(br);
     }
     text.push_str(
         "四、政府信息公开行政复议、行政诉讼情况行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计\
          未经复议直接起诉复议后起诉结果维持结果纠正其他结果尚未审结总计结果维持结果纠正其他结果尚未审结总计",
     );
     let review: Vec<u64> = tables.review.iter().flatten().copied().collect();
+    text.push_str(br);
     text.push_str(&glue(&review, &shown[25 * 7..]));
+    text.push_str(br);
     text.push_str("五、存在的主要问题及改进情况 无。六、其他需要报告的事项 无。\n");
     text
 }
@@ -326,8 +332,9 @@ proptest! {
     fn glued_tables_come_back_exactly_or_null(
         tables in tables(),
         shown in prop::collection::vec(prop::bool::weighted(0.2), 25 * 7 + 15),
+        line_breaks in any::<bool>(),
     ) {
-        let report = read(&dump(&tables, &shown));
+        let report = read(&dump(&tables, &shown, line_breaks));
         prop_assert_eq!(report.meta.template, Template::T2021);
         for (key, row) in row_keys().into_iter().zip(&tables.applications) {
             for (col, want) in APPLICANT_COLUMNS.iter().zip(row) {
@@ -372,7 +379,7 @@ fn a_ten_thousand_digit_run_gives_nulls() {
         applications: vec![[0; 7]; 25],
         review: vec![[0; 5]; 3],
     };
-    let text = dump(&zeros, &[false; 25 * 7 + 15]);
+    let text = dump(&zeros, &[false; 25 * 7 + 15], false);
     let run = garbage(10_000);
     // The new_received row and table 四 both carry the garbage.
     let text = text
@@ -410,7 +417,7 @@ fn a_forty_digit_run_is_searched_and_left_null() {
         applications: vec![[0; 7]; 25],
         review: vec![[0; 5]; 3],
     };
-    let text = dump(&zeros, &[false; 25 * 7 + 15]);
+    let text = dump(&zeros, &[false; 25 * 7 + 15], false);
     let run = garbage(40);
     let text = text.replacen("（一）予以公开0000000", &format!("（一）予以公开{run}"), 1);
     let report = read(&text);

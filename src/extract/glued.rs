@@ -265,25 +265,37 @@ pub(crate) struct GluedDump {
 }
 
 /// Reads a document's glued table rows; `None` unless the document is a
-/// glued dump: at least [`MIN_GLUED_ROWS`] table-三 rows whose separators do not
-/// show every cut. A dump whose rows are merely space-separated is left to
-/// the line reader, which also follows labels broken over lines.
+/// glued dump: at least [`MIN_GLUED_ROWS`] table-三 rows holding digits that
+/// cannot be one cell (`0000000`). A dump that shows a separator between
+/// every cell, or may have dropped its blank cells (one value per line), is
+/// left to the line reader.
 pub(crate) fn read(doc: &Document) -> Option<GluedDump> {
     if doc.is_html {
         return None;
     }
-    let mut reader = Reader::default();
+    // The pieces of every text block in reading order. Digits that begin a
+    // line belong to the label that ended the line before, and digits on
+    // consecutive lines to one run, the line break being a cut.
+    let mut all: Vec<(usize, Piece)> = Vec::new();
     for (block, b) in doc.blocks.iter().enumerate() {
-        if let Block::Text(text) = b {
-            reader.block(block, text);
+        let Block::Text(text) = b else { continue };
+        for piece in pieces(text) {
+            match (all.last_mut(), piece) {
+                (Some((_, Piece::Digits(before))), Piece::Digits(more)) => {
+                    before.push(' ');
+                    before.push_str(&more);
+                }
+                (_, piece) => all.push((block, piece)),
+            }
         }
     }
-    let cells = Shape::applications(reader.dump.subtotal_at).cells;
+    let mut reader = Reader::default();
+    reader.walk(&all);
     let glued = reader
         .dump
         .applications
         .iter()
-        .filter(|r| r.run.as_ref().is_ok_and(|run| run.read(cells).is_none()))
+        .filter(|r| r.run.as_ref().is_ok_and(|run| run.chunks().any(is_glued)))
         .count();
     (glued >= MIN_GLUED_ROWS).then_some(reader.dump)
 }
@@ -373,43 +385,37 @@ struct Reader {
 }
 
 impl Reader {
-    fn block(&mut self, block: usize, text: &str) {
-        let pieces = pieces(text);
-        let start_rows = self.dump.rows.len();
-        let start_apps = self.dump.applications.len();
-        let had_review = self.dump.review.is_some();
-        let mut i = 0;
-        while i < pieces.len() {
-            let Piece::Text(raw) = &pieces[i] else {
-                i += 1;
-                continue;
-            };
+    fn walk(&mut self, pieces: &[(usize, Piece)]) {
+        let text_at = |i: usize| match pieces.get(i) {
+            Some((_, Piece::Text(t))) => Some(t.as_str()),
+            _ => None,
+        };
+        for (i, (block, piece)) in pieces.iter().enumerate() {
+            let Piece::Text(raw) = piece else { continue };
             let label = key(raw);
-            let label = label.trim_start_matches('、').to_string();
+            let label = label.trim_start_matches('、');
             // The digits that follow this text, with the next label's item number split off.
-            let (run, item_number_after) = match pieces.get(i + 1) {
-                Some(Piece::Digits(d)) => {
-                    let next = match pieces.get(i + 2) {
-                        Some(Piece::Text(t)) => Some(t.as_str()),
-                        _ => None,
-                    };
-                    let (run, n) = split_item_number(d, next);
-                    (Some(run.to_string()), n)
+            let (run, item_number_after, run_block) = match pieces.get(i + 1) {
+                Some((b, Piece::Digits(d))) => {
+                    let (run, n) = split_item_number(d, text_at(i + 2));
+                    (Some(run.to_string()), n, Some(*b))
                 }
-                _ => (None, None),
+                _ => (None, None, None),
             };
-            let next_label = match pieces.get(i + 2) {
-                Some(Piece::Text(t)) => Some(key(t)),
-                _ => None,
-            };
-            self.text(block, &label, run, item_number_after, next_label.as_deref());
-            i += 1;
-        }
-        let touched = self.dump.rows.len() > start_rows
-            || self.dump.applications.len() > start_apps
-            || self.dump.review.is_some() != had_review;
-        if touched {
-            self.dump.blocks.insert(block);
+            let next_label = text_at(i + 2).map(key);
+            let before = (
+                self.dump.rows.len(),
+                self.dump.applications.len(),
+                self.dump.review.clone(),
+            );
+            self.text(*block, label, run, item_number_after, next_label.as_deref());
+            let touched = self.dump.rows.len() > before.0
+                || self.dump.applications.len() > before.1
+                || self.dump.review != before.2;
+            if touched {
+                self.dump.blocks.insert(*block);
+                self.dump.blocks.extend(run_block);
+            }
         }
     }
 
@@ -443,7 +449,7 @@ impl Reader {
                     self.region = Region::Active;
                 }
                 if self.region == Region::Active {
-                    self.active(block, label, run);
+                    self.active(block, label, run, next_label);
                 }
             }
             Region::Applications => {
@@ -479,7 +485,7 @@ impl Reader {
     }
 
     /// Table 二: a text piece ending in a row label, then its run.
-    fn active(&mut self, block: usize, label: &str, run: Option<String>) {
+    fn active(&mut self, block: usize, label: &str, run: Option<String>, next: Option<&str>) {
         let Some(run) = run.filter(|r| !r.is_empty()) else {
             self.label_row(block, label);
             return;
@@ -501,19 +507,29 @@ impl Reader {
             labels.push(head.to_string());
         }
         labels.push(name.to_string());
+        // The unit of an amount is the next piece's start: `251000` + `元三、…`.
+        let unit = ["万元", "元"]
+            .into_iter()
+            .find(|u| next.is_some_and(|n| n.starts_with(u)))
+            .unwrap_or("");
         let chunks: Vec<&str> = run.split_whitespace().collect();
+        let last = chunks.len().saturating_sub(1);
         let values = chunks
             .iter()
-            .map(|chunk| {
-                // A leading zero means a glued cell (`000`), not a number.
-                let glued = chunk.len() > 1 && chunk.starts_with('0') && !chunk.starts_with("0.");
+            .enumerate()
+            .map(|(i, chunk)| {
+                let text = if i == last {
+                    format!("{chunk}{unit}")
+                } else {
+                    chunk.to_string()
+                };
                 Cell {
-                    text: chunk.to_string(),
-                    value: if glued {
+                    value: if is_glued(chunk) {
                         CellValue::Text
                     } else {
-                        parse_cell(chunk)
+                        parse_cell(&text)
                     },
+                    text,
                     column: None,
                     is_copy: false,
                 }
@@ -613,6 +629,13 @@ impl Reader {
         };
         self.dump.review = Some(Run::new(&joined));
     }
+}
+
+/// A piece of digits that cannot be one cell: a leading zero (`000`, `023`)
+/// or more digits than any count has.
+fn is_glued(chunk: &str) -> bool {
+    let integer = chunk.split('.').next().unwrap_or(chunk);
+    (integer.len() > 1 && integer.starts_with('0')) || integer.len() > MAX_CELL_DIGITS + 1
 }
 
 /// Column-header words that only table 二 uses.
