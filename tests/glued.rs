@@ -458,3 +458,20 @@ fn an_ambiguous_row_names_itself_and_its_number_of_readings() {
     assert_eq!(cell("research_institution"), Some("0"));
     assert_eq!(cell("total"), Some("11"));
 }
+
+#[test]
+fn prose_that_quotes_row_labels_is_not_read_as_rows() {
+    let text = std::fs::read_to_string("samples/hard/10_pingtan-2022.txt").unwrap();
+    let prose = "一、总体情况本年新收政府信息公开申请75件，（一）予以公开21件，行政复议2件。";
+    let text = text.replacen("一、总体情况", prose, 1);
+    assert!(text.contains(prose));
+    let report = read(&text);
+    let expected = expected("10_pingtan-2022");
+    for ((table, row, col), value) in &expected {
+        if table == "active_disclosure" {
+            continue;
+        }
+        let got = report.cell(table, row, col).map(|n| n.to_string());
+        assert_eq!(got.as_deref(), Some(value.as_str()), "{table}.{row}.{col}");
+    }
+}

@@ -429,10 +429,12 @@ impl Reader {
         item_number_after: Option<u32>,
         next_label: Option<&str>,
     ) {
-        let is_new_received = matches!(
-            application_label(label, None),
-            Some(ApplicationLabel::Row("new_received"))
-        );
+        // The table's first row label, not prose that mentions new applications.
+        let is_new_received = label.ends_with("申请数量")
+            && matches!(
+                application_label(label, None),
+                Some(ApplicationLabel::Row("new_received"))
+            );
         if is_new_received && matches!(self.region, Region::Before | Region::Active) {
             self.region = Region::Applications;
             self.dump.subtotal_at =
