@@ -360,6 +360,50 @@ proptest! {
     }
 }
 
+/// Pieces a damaged dump is made of: a label and its digits, or noise.
+fn fragment() -> impl Strategy<Value = String> {
+    let label = prop_oneof![
+        4 => prop::sample::select(LABELS_2021.to_vec()),
+        1 => prop::sample::select(vec![
+            "行政复议结果维持总计",
+            "五、存在的主要问题",
+            "规章",
+            "行政许可",
+            "第二十条第（一）项信息内容本年制发件数",
+            "（三）不予公开",
+            "小计",
+            "元",
+            "。",
+        ]),
+    ];
+    let digits = prop_oneof![
+        Just("0000000".to_string()),
+        "[0-9]{1,16}",
+        "[0-9０-９ .、\\-−\n]{0,40}",
+    ];
+    prop_oneof![
+        4 => (label, digits).prop_map(|(l, d)| format!("{l}{d}")),
+        1 => "[0-9 .、\\-−\n]{0,10}",
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Any mix of labels and digits is read without a panic, and whatever
+    /// table-三 and table-四 cells come out are counts.
+    #[test]
+    fn arbitrary_glued_text_never_panics(parts in prop::collection::vec(fragment(), 0..120)) {
+        let text = format!("标题: 某县2023年政府信息公开工作年度报告\n{}", parts.concat());
+        let report = read(&text);
+        for (table, _, _, value) in report.cells() {
+            if table != "active_disclosure" {
+                prop_assert!(value.is_none_or(|n| n.as_i64().is_some_and(|v| v >= 0)));
+            }
+        }
+    }
+}
+
 /// Deterministic pseudo-random digits.
 fn garbage(len: usize) -> String {
     let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -474,4 +518,33 @@ fn prose_that_quotes_row_labels_is_not_read_as_rows() {
         let got = report.cell(table, row, col).map(|n| n.to_string());
         assert_eq!(got.as_deref(), Some(value.as_str()), "{table}.{row}.{col}");
     }
+}
+
+#[test]
+fn a_subtotal_column_is_solved_with_its_own_sum() {
+    // 自然人 5; 商业企业 2, 科研机构 1 → 小计 3; 总计 8. 小计 follows 其他.
+    let mut text = String::from(
+        "标题: 某县人民政府2023年政府信息公开工作年度报告\n\
+         三、收到和处理政府信息公开申请情况 申请人情况自然人法人或其他组织总计\
+         商业企业科研机构社会公益组织法律服务机构其他小计",
+    );
+    for (i, label) in LABELS_2021.iter().enumerate() {
+        text.push_str(label);
+        text.push_str(match i {
+            0 | 2 | 23 => "52100038",
+            _ => "00000000",
+        });
+    }
+    let report = read(&text);
+    let cell = |row, col| report.cell("applications", row, col).map(|n| n.to_string());
+    for row in ["new_received", "granted", "total_processed"] {
+        assert_eq!(cell(row, "natural_person").as_deref(), Some("5"), "{row}");
+        assert_eq!(cell(row, "commercial_enterprise").as_deref(), Some("2"));
+        assert_eq!(cell(row, "legal_person_subtotal").as_deref(), Some("3"));
+        assert_eq!(cell(row, "total").as_deref(), Some("8"));
+    }
+    assert_eq!(
+        cell("carried_over", "legal_person_subtotal").as_deref(),
+        Some("0")
+    );
 }
