@@ -535,7 +535,17 @@ fn a_subtotal_column_is_solved_with_its_own_sum() {
             _ => "00000000",
         });
     }
-    let report = read(&text);
+    // The same with every header word and every label on a line of its own.
+    let lines = text
+        .replace("申请人情况", "\n申请人情况\n")
+        .replace("法人或其他组织", "\n法人或其他组织\n")
+        .replace("其他小计", "其他\n小计\n");
+    for text in [text, lines] {
+        check_subtotal_dump(&read(&text));
+    }
+}
+
+fn check_subtotal_dump(report: &Report) {
     let cell = |row, col| report.cell("applications", row, col).map(|n| n.to_string());
     for row in ["new_received", "granted", "total_processed"] {
         assert_eq!(cell(row, "natural_person").as_deref(), Some("5"), "{row}");

@@ -382,6 +382,8 @@ struct Reader {
     dump: GluedDump,
     region: Region,
     group: Option<Group>,
+    /// The text since table 三's heading: its column header.
+    header: String,
 }
 
 impl Reader {
@@ -435,15 +437,22 @@ impl Reader {
                 application_label(label, None),
                 Some(ApplicationLabel::Row("new_received"))
             );
+        if matches!(self.region, Region::Before | Region::Active) {
+            // Table 三's column header, which may come on lines of its own.
+            if label.contains("收到和处理") || label.contains("申请人情况") {
+                self.header.clear();
+            }
+            self.header.push_str(label);
+        }
         if is_new_received && matches!(self.region, Region::Before | Region::Active) {
             self.region = Region::Applications;
-            self.dump.subtotal_at =
-                label
-                    .contains("小计")
-                    .then(|| match (label.rfind("小计"), label.rfind("其他")) {
-                        (Some(s), Some(o)) if s > o => 6,
-                        _ => 1,
-                    });
+            let header = &self.header;
+            self.dump.subtotal_at = header.contains("小计").then(|| {
+                match (header.rfind("小计"), header.rfind("其他")) {
+                    (Some(s), Some(o)) if s > o => 6,
+                    _ => 1,
+                }
+            });
         }
         match self.region {
             Region::Before | Region::Active => {
