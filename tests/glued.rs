@@ -558,3 +558,101 @@ fn check_subtotal_dump(report: &Report) {
         Some("0")
     );
 }
+
+/// The prose of these reports quotes the tables' totals; the hand-cut
+/// expected files must agree with it (`收到申请75件，涉及自然人72件…`).
+#[test]
+fn expected_files_agree_with_the_totals_the_prose_quotes() {
+    let sum = |cells: &Cells, table: &str, rows: &[&str], col: &str| -> u64 {
+        rows.iter()
+            .map(|r| {
+                let k = (table.to_string(), r.to_string(), col.to_string());
+                cells[&k].parse::<u64>().unwrap()
+            })
+            .sum()
+    };
+    let quotes = |name: &str, phrases: &[&str]| {
+        let text = std::fs::read_to_string(format!("samples/hard/{name}.txt")).unwrap();
+        for p in phrases {
+            assert!(text.contains(p), "{name}: the prose no longer says {p}");
+        }
+        expected(name)
+    };
+    let a = "applications";
+
+    // 本年度全区共收到70件申请，及时依法依规办结69件，1件结转下年度继续办理
+    let e = quotes(
+        "05_pingtan-2021",
+        &["共收到70件申请", "办结69件，1件结转下年度"],
+    );
+    assert_eq!(sum(&e, a, &["new_received", "carried_over"], "total"), 70);
+    assert_eq!(sum(&e, a, &["total_processed"], "total"), 69);
+    assert_eq!(sum(&e, a, &["carried_forward"], "total"), 1);
+
+    // 共受理政府信息公开申请21件
+    let e = quotes("07_pingtan-2020", &["受理政府信息公开申请21件"]);
+    assert_eq!(sum(&e, a, &["new_received"], "total"), 21);
+
+    // 收到政府信息公开申请75件，涉及自然人72件、商业企业3件; 行政诉讼案件1件、行政复议案件2件
+    let e = quotes(
+        "10_pingtan-2022",
+        &[
+            "申请75件，涉及自然人72件、商业企业3件",
+            "行政诉讼案件1件、行政复议案件2件",
+        ],
+    );
+    let received = ["new_received", "carried_over"];
+    assert_eq!(sum(&e, a, &received, "total"), 75);
+    assert_eq!(sum(&e, a, &received, "natural_person"), 72);
+    assert_eq!(sum(&e, a, &received, "commercial_enterprise"), 3);
+    assert_eq!(sum(&e, "review_litigation", &["review"], "total"), 2);
+    let litigation = ["litigation_direct", "litigation_after_review"];
+    assert_eq!(sum(&e, "review_litigation", &litigation, "total"), 1);
+
+    // 申请共计81件，涉及自然人80件、商业企业1件; 予以公开及部分公开42件 … 行政诉讼案件7件
+    let e = quotes(
+        "11_pingtan-2023",
+        &[
+            "共计81件，涉及自然人80件、商业企业1件",
+            "予以公开及部分公开42件",
+            "不予公开5件",
+            "无法提供31件",
+            "不予处理1件",
+            "其他处理2件",
+            "行政复议案件2件、行政诉讼案件7件",
+        ],
+    );
+    assert_eq!(sum(&e, a, &["new_received"], "total"), 81);
+    assert_eq!(sum(&e, a, &["new_received"], "natural_person"), 80);
+    assert_eq!(sum(&e, a, &["new_received"], "commercial_enterprise"), 1);
+    assert_eq!(sum(&e, a, &["granted", "partially_granted"], "total"), 42);
+    let denied = [
+        "denied_state_secret",
+        "denied_prohibited_by_law",
+        "denied_security_stability",
+        "denied_third_party_rights",
+        "denied_internal_affairs",
+        "denied_process_information",
+        "denied_law_enforcement_files",
+        "denied_administrative_query",
+    ];
+    assert_eq!(sum(&e, a, &denied, "total"), 5);
+    let unable = [
+        "unable_not_held",
+        "unable_needs_creation",
+        "unable_unclear_after_correction",
+    ];
+    assert_eq!(sum(&e, a, &unable, "total"), 31);
+    let not_processed = [
+        "not_processed_complaint",
+        "not_processed_duplicate",
+        "not_processed_publication",
+        "not_processed_excessive",
+        "not_processed_confirmation",
+    ];
+    assert_eq!(sum(&e, a, &not_processed, "total"), 1);
+    let other = ["other_no_correction", "other_unpaid_fee", "other_other"];
+    assert_eq!(sum(&e, a, &other, "total"), 2);
+    assert_eq!(sum(&e, "review_litigation", &["review"], "total"), 2);
+    assert_eq!(sum(&e, "review_litigation", &litigation, "total"), 7);
+}
