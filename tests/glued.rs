@@ -153,6 +153,9 @@ fn cells_the_separators_show_are_read_not_recovered() {
         report.cell("active_disclosure", "normative_documents", "issued"),
         None
     );
+    assert!(report.warnings.iter().any(|w| w.code == "glued_no_sums"
+        && w.cell.as_deref() == Some("active_disclosure.normative_documents")
+        && w.message.contains("8855698")));
 }
 
 /// The template-2021 table-三 labels in source order, as a page writes them.

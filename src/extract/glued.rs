@@ -25,6 +25,7 @@ use crate::template::{
     active_rows, application_label, group_of, result_rows,
 };
 
+const ACTIVE: &str = "active_disclosure";
 const APPLICATIONS: &str = "applications";
 const REVIEW: &str = "review_litigation";
 
@@ -262,6 +263,8 @@ pub(crate) struct GluedDump {
     /// Where the header puts a 法人或其他组织 小计 column, if it has one.
     subtotal_at: Option<usize>,
     review: Option<Run>,
+    /// Table-二 rows as (label, run), for the rows no separator cuts.
+    active: Vec<(&'static str, String)>,
 }
 
 /// Reads a document's glued table rows; `None` unless the document is a
@@ -518,6 +521,7 @@ impl Reader {
             labels.push(head.to_string());
         }
         labels.push(name.to_string());
+        self.dump.active.push((name, run.clone()));
         // The unit of an amount is the next piece's start: `251000` + `元三、…`.
         let unit = ["万元", "元"]
             .into_iter()
@@ -683,8 +687,37 @@ impl GluedDump {
     /// Writes the table-三 and table-四 cells the glued runs determine. Rows
     /// written here are located; the other extractors leave them alone.
     pub fn solve(&self, template: Template, out: &mut Extraction) {
+        self.solve_active(template, out);
         self.solve_applications(template, out);
         self.solve_review(out);
+    }
+
+    /// Table 二 has no sums to cut by: a row whose run does not show every
+    /// cut is null here. The rows that do are left to the table-二 reader.
+    fn solve_active(&self, template: Template, out: &mut Extraction) {
+        for (name, run) in &self.active {
+            let Some(spec) = active_rows(template)
+                .iter()
+                .find(|s| s.labels.contains(name))
+            else {
+                continue;
+            };
+            let chunks = run.split_whitespace().count();
+            if chunks != spec.columns.len() && !out.is_located(ACTIVE, spec.key) {
+                unresolved_row(
+                    out,
+                    ACTIVE,
+                    spec.key,
+                    spec.columns,
+                    "glued_no_sums",
+                    &format!(
+                        "table 二 has no sums to cut the glued digits {} into {} cells by",
+                        quoted(run),
+                        spec.columns.len()
+                    ),
+                );
+            }
+        }
     }
 
     fn solve_applications(&self, template: Template, out: &mut Extraction) {
