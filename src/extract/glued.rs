@@ -177,6 +177,21 @@ pub fn cut(run: &Run, shape: &Shape) -> Cuts {
     }
 }
 
+/// The cuts of either of two readings of a run: every candidate of both.
+fn either(a: Cuts, b: Cuts) -> Cuts {
+    let mut all = Vec::new();
+    for cuts in [a, b] {
+        match cuts {
+            Cuts::Read(values) => all.push(values),
+            Cuts::Solved(found) => all.extend(found),
+            Cuts::TooMany => return Cuts::TooMany,
+        }
+    }
+    all.sort();
+    all.dedup();
+    Cuts::Solved(all)
+}
+
 struct CutSearch<'a> {
     digits: &'a [u8],
     /// `shown[i]`: the page shows a cut before digit `i`.
@@ -250,6 +265,9 @@ impl CutSearch<'_> {
 struct GluedRow {
     key: &'static str,
     run: Result<Run, String>,
+    /// The run without its last digit, when that digit may be the next
+    /// label's item number written without its mark (`…00000002其他法律…`).
+    shorter: Option<Run>,
 }
 
 /// What the glued reader found in a document.
@@ -596,6 +614,15 @@ impl Reader {
             return;
         };
         let expected = next_label.and_then(|l| self.item_number_of(l));
+        let unmarked = item_number_after.is_none()
+            && expected
+                .and_then(|n| char::from_digit(n, 10))
+                .is_some_and(|n| run.ends_with(n));
+        if unmarked && run.len() == 1 {
+            // Only the next label's item number: this label has no run.
+            return;
+        }
+        let shorter = unmarked.then(|| Run::new(&run[..run.len() - 1]));
         let run = if item_number_after.is_some() && item_number_after != expected {
             Err(format!(
                 "the digits {} end in an item number that does not match the label after them",
@@ -615,7 +642,7 @@ impl Reader {
         if self.dump.applications.iter().any(|r| r.key == key) {
             return;
         }
-        self.dump.applications.push(GluedRow { key, run });
+        self.dump.applications.push(GluedRow { key, run, shorter });
         if key == "carried_forward" {
             self.region = Region::AfterApplications;
         }
@@ -739,7 +766,11 @@ impl GluedDump {
                     continue;
                 }
             };
-            match cut(run, &shape) {
+            let cuts = match &row.shorter {
+                Some(shorter) => either(cut(run, &shape), cut(shorter, &shape)),
+                None => cut(run, &shape),
+            };
+            match cuts {
                 Cuts::Read(values) => solving.push(Solving::new(key, run, true, vec![values])),
                 Cuts::Solved(found) if found.is_empty() => unresolved_row(
                     out,
