@@ -283,12 +283,12 @@ fn tables() -> impl Strategy<Value = Tables> {
         })
 }
 
-/// Glues a row's numbers, showing a separator where `shown` says so.
-fn glue(values: &[u64], shown: &[bool]) -> String {
+/// Glues a row's numbers, showing `separator` where `shown` says so.
+fn glue(values: &[u64], shown: &[bool], separator: char) -> String {
     let mut out = String::new();
     for (i, v) in values.iter().enumerate() {
         if i > 0 && shown.get(i).copied().unwrap_or(false) {
-            out.push(' ');
+            out.push(separator);
         }
         out.push_str(&v.to_string());
     }
@@ -308,6 +308,8 @@ struct Damage {
 /// says otherwise.
 fn dump(tables: &Tables, shown: &[bool], damage: Damage) -> String {
     let br = if damage.line_breaks { "\n" } else { "" };
+    // Cells a line apart, or a space apart.
+    let separator = if damage.line_breaks { '\n' } else { ' ' };
     let mut text = String::from(
         "标题: 某县人民政府2023年政府信息公开工作年度报告\n\
          一、总体情况 全年主动公开政府信息2645条。\
@@ -323,7 +325,7 @@ fn dump(tables: &Tables, shown: &[bool], damage: Damage) -> String {
             text.push_str(label);
         }
         text.push_str(br);
-        text.push_str(&glue(row, &shown[i * 7..]));
+        text.push_str(&glue(row, &shown[i * 7..], separator));
         text.push_str(br);
     }
     text.push_str(
@@ -332,7 +334,7 @@ fn dump(tables: &Tables, shown: &[bool], damage: Damage) -> String {
     );
     let review: Vec<u64> = tables.review.iter().flatten().copied().collect();
     text.push_str(br);
-    text.push_str(&glue(&review, &shown[25 * 7..]));
+    text.push_str(&glue(&review, &shown[25 * 7..], separator));
     text.push_str(br);
     text.push_str("五、存在的主要问题及改进情况 无。六、其他需要报告的事项 无。\n");
     text

@@ -297,16 +297,24 @@ pub(crate) fn read(doc: &Document) -> Option<GluedDump> {
     // The pieces of every text block in reading order. Digits that begin a
     // line belong to the label that ended the line before, and digits on
     // consecutive lines to one run, the line break being a cut.
-    let mut all: Vec<(usize, Piece)> = Vec::new();
+    let mut all: Vec<Placed> = Vec::new();
     for (block, b) in doc.blocks.iter().enumerate() {
         let Block::Text(text) = b else { continue };
         for piece in pieces(text) {
             match (all.last_mut(), piece) {
-                (Some((_, Piece::Digits(before))), Piece::Digits(more)) => {
-                    before.push(' ');
-                    before.push_str(&more);
+                (Some(last), Piece::Digits(more))
+                    if matches!(last.piece, Piece::Digits(_)) && last.blocks.end == block =>
+                {
+                    if let Piece::Digits(before) = &mut last.piece {
+                        before.push(' ');
+                        before.push_str(&more);
+                    }
+                    last.blocks.end = block + 1;
                 }
-                (_, piece) => all.push((block, piece)),
+                (_, piece) => all.push(Placed {
+                    blocks: block..block + 1,
+                    piece,
+                }),
             }
         }
     }
@@ -319,6 +327,12 @@ pub(crate) fn read(doc: &Document) -> Option<GluedDump> {
         .filter(|r| r.run.as_ref().is_ok_and(|run| run.chunks().any(is_glued)))
         .count();
     (glued >= MIN_GLUED_ROWS).then_some(reader.dump)
+}
+
+/// A piece and the text blocks it comes from.
+struct Placed {
+    blocks: std::ops::Range<usize>,
+    piece: Piece,
 }
 
 /// A piece of a glued line: text, or a run of digits (with spaces, `.`, `-`).
@@ -408,22 +422,28 @@ struct Reader {
 }
 
 impl Reader {
-    fn walk(&mut self, pieces: &[(usize, Piece)]) {
-        let text_at = |i: usize| match pieces.get(i) {
-            Some((_, Piece::Text(t))) => Some(t.as_str()),
+    fn walk(&mut self, pieces: &[Placed]) {
+        let text_at = |i: usize| match pieces.get(i).map(|p| &p.piece) {
+            Some(Piece::Text(t)) => Some(t.as_str()),
             _ => None,
         };
-        for (i, (block, piece)) in pieces.iter().enumerate() {
-            let Piece::Text(raw) = piece else { continue };
+        for (i, placed) in pieces.iter().enumerate() {
+            let Piece::Text(raw) = &placed.piece else {
+                continue;
+            };
+            let block = placed.blocks.start;
             let label = key(raw);
             let label = label.trim_start_matches('、');
             // The digits that follow this text, with the next label's item number split off.
-            let (run, item_number_after, run_block) = match pieces.get(i + 1) {
-                Some((b, Piece::Digits(d))) => {
+            let (run, item_number_after, run_blocks) = match pieces.get(i + 1) {
+                Some(Placed {
+                    blocks,
+                    piece: Piece::Digits(d),
+                }) => {
                     let (run, n) = split_item_number(d, text_at(i + 2));
-                    (Some(run.to_string()), n, Some(*b))
+                    (Some(run.to_string()), n, blocks.clone())
                 }
-                _ => (None, None, None),
+                _ => (None, None, 0..0),
             };
             let next_label = text_at(i + 2).map(key);
             let before = (
@@ -431,13 +451,13 @@ impl Reader {
                 self.dump.applications.len(),
                 self.dump.review.clone(),
             );
-            self.text(*block, label, run, item_number_after, next_label.as_deref());
+            self.text(block, label, run, item_number_after, next_label.as_deref());
             let touched = self.dump.rows.len() > before.0
                 || self.dump.applications.len() > before.1
                 || self.dump.review != before.2;
             if touched {
-                self.dump.blocks.insert(*block);
-                self.dump.blocks.extend(run_block);
+                self.dump.blocks.insert(block);
+                self.dump.blocks.extend(run_blocks);
             }
         }
     }
