@@ -2,8 +2,8 @@
 //! PDF copy-paste give `一、本年新收政府信息公开申请数量713000074二、上年结转…`.
 //!
 //! The reader finds the template's row labels in such text and takes the
-//! digits between a label and the next one as the row's *run* (spaces in a
-//! run are cuts the page does show). The solver then cuts each run into the
+//! digits between a label and the next one as the row's *run* (spaces and
+//! line breaks in a run are cuts the page does show). The solver then cuts each run into the
 //! row's cells, keeping only the cuts that satisfy the template's own sums:
 //! per row (table 三: six applicant columns add up to 总计; table 四: each
 //! group's four results add up to its 总计), then across rows (balance,
@@ -401,6 +401,7 @@ fn split_item_number<'a>(digits: &'a str, next_text: Option<&str>) -> (&'a str, 
     }
 }
 
+/// Where the reader is: runs mean something only inside a table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 enum Region {
     #[default]
@@ -412,6 +413,7 @@ enum Region {
     After,
 }
 
+/// Walks the pieces of a document, table by table.
 #[derive(Default)]
 struct Reader {
     dump: GluedDump,
