@@ -6,10 +6,12 @@
 //! [`extract_bytes`] runs the whole chain for one input.
 
 pub mod check;
+pub mod crawl;
 pub mod decode;
 pub mod error;
 pub mod export;
 pub mod extract;
+pub mod fetch;
 pub mod flatten;
 pub mod model;
 pub mod template;

@@ -1,6 +1,7 @@
 //! Subcommands, one file each: usage text at the top, one `run` function.
 
 mod export;
+mod crawl;
 mod extract;
 
 use std::process::ExitCode;
@@ -39,11 +40,13 @@ pub struct Cli {
 pub enum Command {
     Extract(extract::Args),
     Export(export::Args),
+    Crawl(crawl::Args),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Extract(args) => extract::run(args),
         Command::Export(args) => export::run(args),
+        Command::Crawl(args) => crawl::run(args),
     }
 }

@@ -1,0 +1,233 @@
+//! The records file a crawl appends to, and what a rerun learns from it.
+//!
+//! Each record is one JSON line written with a single `write` call, so after
+//! Ctrl-C or `kill -9` the file holds whole records plus at most one
+//! half-written last line, which reopening cuts off. A URL with a record is
+//! done; a rerun skips it, so no URL is ever recorded twice.
+
+use std::collections::HashMap;
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::Error;
+use crate::model::{Report, Status};
+
+pub struct Journal {
+    path: PathBuf,
+    file: File,
+}
+
+/// What an existing records file held when it was reopened.
+#[derive(Debug, Default)]
+pub struct Resumed {
+    /// URL → outcome of every record kept.
+    pub done: HashMap<String, Status>,
+    /// Bytes of a half-written last line that were cut off.
+    pub repaired_bytes: usize,
+    /// Error records dropped for `--retry-failed`.
+    pub dropped_errors: usize,
+}
+
+/// The two fields of a record a rerun needs.
+#[derive(Deserialize)]
+struct Head {
+    source: HeadSource,
+    status: Status,
+}
+
+#[derive(Deserialize)]
+struct HeadSource {
+    url: Option<String>,
+}
+
+impl Journal {
+    /// Opens (or creates) `path` for appending, repairing a half-written last
+    /// line. With `drop_errors`, error records are removed so they can be redone.
+    pub fn open(path: &Path, drop_errors: bool) -> Result<(Journal, Resumed), Error> {
+        let io_err = |action: &'static str| {
+            move |source: io::Error| Error::Io {
+                path: path.to_path_buf(),
+                action,
+                source,
+            }
+        };
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            fs::create_dir_all(parent).map_err(io_err("cannot create the folder of"))?;
+        }
+        let mut resumed = Resumed::default();
+        let existing = match fs::read(path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Vec::new(),
+            Err(e) => return Err(io_err("cannot read")(e)),
+        };
+        let whole = existing
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        resumed.repaired_bytes = existing.len() - whole;
+
+        let mut kept = Vec::with_capacity(whole);
+        for (i, line) in existing[..whole]
+            .split_inclusive(|&b| b == b'\n')
+            .enumerate()
+        {
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            let head: Head = serde_json::from_slice(line).map_err(|e| Error::BadRecord {
+                path: path.to_path_buf(),
+                line: i + 1,
+                reason: e.to_string(),
+            })?;
+            let url = head.source.url.ok_or_else(|| Error::BadRecord {
+                path: path.to_path_buf(),
+                line: i + 1,
+                reason: "the record has no source.url".to_string(),
+            })?;
+            if drop_errors && head.status == Status::Error {
+                resumed.dropped_errors += 1;
+                continue;
+            }
+            resumed.done.insert(url, head.status);
+            kept.extend_from_slice(line);
+        }
+
+        if resumed.dropped_errors > 0 {
+            // Rewrite whole, then swap in: a crash leaves the old or the new file.
+            let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
+            let mut tmp = tempfile::NamedTempFile::new_in(dir.unwrap_or(Path::new(".")))
+                .map_err(io_err("cannot rewrite"))?;
+            tmp.write_all(&kept).map_err(io_err("cannot rewrite"))?;
+            tmp.persist(path)
+                .map_err(|e| io_err("cannot rewrite")(e.error))?;
+        } else if resumed.repaired_bytes > 0 {
+            let file = OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map_err(io_err("cannot repair"))?;
+            file.set_len(whole as u64)
+                .map_err(io_err("cannot repair"))?;
+        }
+        let file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .map_err(io_err("cannot open for writing"))?;
+        let journal = Journal {
+            path: path.to_path_buf(),
+            file,
+        };
+        Ok((journal, resumed))
+    }
+
+    /// Appends one record as one line.
+    pub fn append(&mut self, report: &Report) -> Result<(), Error> {
+        let mut line = serde_json::to_vec(report).map_err(|e| Error::Io {
+            path: self.path.clone(),
+            action: "cannot write a record to",
+            source: e.into(),
+        })?;
+        line.push(b'\n');
+        self.file.write_all(&line).map_err(|source| Error::Io {
+            path: self.path.clone(),
+            action: "cannot write a record to",
+            source,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+/// Every record of a records file, in order.
+pub fn read_all(path: &Path) -> Result<Vec<Report>, Error> {
+    let text = fs::read_to_string(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        action: "cannot read",
+        source,
+    })?;
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| {
+            serde_json::from_str(l).map_err(|e| Error::BadRecord {
+                path: path.to_path_buf(),
+                line: i + 1,
+                reason: e.to_string(),
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Source;
+
+    fn record(url: &str, status: Status) -> Report {
+        let source = Source {
+            url: Some(url.to_string()),
+            ..Source::default()
+        };
+        Report::empty(source, status, Some("test".into()))
+    }
+
+    #[test]
+    fn reopening_repairs_a_half_written_line_and_knows_what_is_done() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.jsonl");
+        {
+            let (mut j, resumed) = Journal::open(&path, false).unwrap();
+            assert!(resumed.done.is_empty());
+            j.append(&record("http://a.cn/1", Status::NotAReport))
+                .unwrap();
+            j.append(&record("http://a.cn/2", Status::Error)).unwrap();
+        }
+        let mut f = OpenOptions::new().append(true).open(&path).unwrap();
+        f.write_all(br#"{"schema_version":1,"source":{"url":"http://a.c"#)
+            .unwrap();
+        drop(f);
+
+        let (mut j, resumed) = Journal::open(&path, false).unwrap();
+        assert_eq!(resumed.done.len(), 2);
+        assert_eq!(resumed.done["http://a.cn/2"], Status::Error);
+        assert!(resumed.repaired_bytes > 0);
+        j.append(&record("http://a.cn/3", Status::Complete))
+            .unwrap();
+        let urls: Vec<String> = read_all(&path)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.source.url.unwrap())
+            .collect();
+        assert_eq!(urls, ["http://a.cn/1", "http://a.cn/2", "http://a.cn/3"]);
+    }
+
+    #[test]
+    fn retry_failed_drops_only_error_records() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.jsonl");
+        {
+            let (mut j, _) = Journal::open(&path, false).unwrap();
+            j.append(&record("http://a.cn/1", Status::Error)).unwrap();
+            j.append(&record("http://a.cn/2", Status::NotAReport))
+                .unwrap();
+        }
+        let (_, resumed) = Journal::open(&path, true).unwrap();
+        assert_eq!(resumed.dropped_errors, 1);
+        assert_eq!(resumed.done.keys().collect::<Vec<_>>(), ["http://a.cn/2"]);
+        assert_eq!(read_all(&path).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_corrupt_record_in_the_middle_is_named_not_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.jsonl");
+        fs::write(&path, "not json\n").unwrap();
+        let err = Journal::open(&path, false).err().unwrap();
+        assert!(err.to_string().contains("out.jsonl:1"), "{err}");
+    }
+}

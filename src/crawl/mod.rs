@@ -1,0 +1,358 @@
+//! A URL list → one record per URL, politely and resumably.
+//!
+//! Each URL becomes one task: take its host's slot (`per_host` in flight),
+//! then a global slot (`concurrency`), fetch (see [`crate::fetch`]), store
+//! the raw response in the [`cache`], extract on the blocking pool, and hand
+//! the record to the single writer, which appends it to the [`journal`]. A
+//! rerun skips URLs with a record and reads fetched-but-unrecorded ones from
+//! the cache, so an interrupted crawl resumes without refetching or
+//! duplicating anything.
+
+pub mod cache;
+pub mod journal;
+pub mod outcome;
+pub mod progress;
+pub mod urls;
+
+use std::collections::HashMap;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+use url::Url;
+
+use crate::export::{self, Format};
+use crate::fetch::{self, Fetcher, Response};
+use crate::model::{Report, Status};
+use cache::Cache;
+use journal::Journal;
+pub use progress::{Display, Summary};
+
+/// Errors that stop a whole crawl (a single URL's failure is a record).
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{}: {action}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        action: &'static str,
+        #[source]
+        source: io::Error,
+    },
+    #[error("{}:{line}: not a crawl record ({reason}); move the file away or fix that line", path.display())]
+    BadRecord {
+        path: PathBuf,
+        line: usize,
+        reason: String,
+    },
+    #[error("{0}")]
+    Fetch(#[from] fetch::FetchError),
+}
+
+/// Where records go and in what shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// Records are appended to the output as they arrive.
+    Jsonl,
+    /// Records are appended to `records.jsonl` in the cache; the tidy CSV is
+    /// written from it when the run ends (or is interrupted).
+    CsvLong,
+}
+
+/// Where responses come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Cached good responses are reused; the rest are fetched.
+    Online,
+    /// Everything is fetched again (the cache is rewritten, not read).
+    Refresh,
+    /// Only the cache is read; nothing is fetched.
+    Offline,
+}
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub out: PathBuf,
+    pub format: OutputFormat,
+    pub cache_dir: PathBuf,
+    pub mode: Mode,
+    /// Redo URLs whose record is an error.
+    pub retry_failed: bool,
+    pub concurrency: usize,
+    pub per_host: usize,
+    pub fetch: fetch::Config,
+    pub display: Display,
+}
+
+/// `reports.jsonl` → `reports.cache`, beside it.
+pub fn default_cache_dir(out: &Path) -> PathBuf {
+    out.with_extension("cache")
+}
+
+/// The file records are appended to.
+pub fn journal_path(options: &Options) -> PathBuf {
+    match options.format {
+        OutputFormat::Jsonl => options.out.clone(),
+        OutputFormat::CsvLong => options.cache_dir.join("records.jsonl"),
+    }
+}
+
+/// One URL's result, as the writer sees it.
+struct Done {
+    report: Report,
+    host: String,
+    /// Network time, when the response was fetched rather than cached.
+    fetch_time: Option<Duration>,
+    /// Something the user should hear about that did not change the record.
+    warning: Option<String>,
+}
+
+struct Shared {
+    fetcher: Fetcher,
+    cache: Cache,
+    mode: Mode,
+    global: Semaphore,
+    per_host: usize,
+    hosts: Mutex<HashMap<String, Arc<Semaphore>>>,
+    /// Extraction is CPU work: at most one per core at a time.
+    cpu: Semaphore,
+}
+
+/// Crawls `urls` (distinct, in order). Returns when every URL has a record,
+/// or on Ctrl-C with the records so far kept.
+pub async fn run(urls: &[Url], options: &Options) -> Result<Summary, Error> {
+    let started = Instant::now();
+    let cache = Cache::open(&options.cache_dir).map_err(|source| Error::Io {
+        path: options.cache_dir.clone(),
+        action: "cannot create the cache folder",
+        source,
+    })?;
+    let (mut journal, resumed) = Journal::open(&journal_path(options), options.retry_failed)?;
+
+    let mut summary = Summary {
+        listed: urls.len(),
+        ..Summary::default()
+    };
+    let todo: Vec<&Url> = urls
+        .iter()
+        .filter(|u| match resumed.done.get(u.as_str()) {
+            Some(status) => {
+                summary.earlier.add(*status);
+                false
+            }
+            None => true,
+        })
+        .collect();
+
+    let mut progress = progress::Progress::new(options.display, todo.len());
+    if resumed.repaired_bytes > 0 {
+        progress.warn(&format!(
+            "xxgk: {}: cut off a half-written last record ({} bytes) left by an interrupted run",
+            journal.path().display(),
+            resumed.repaired_bytes
+        ));
+    }
+
+    let shared = Arc::new(Shared {
+        fetcher: Fetcher::new(options.fetch.clone())?,
+        cache,
+        mode: options.mode,
+        global: Semaphore::new(options.concurrency.max(1)),
+        per_host: options.per_host.max(1),
+        hosts: Mutex::new(HashMap::new()),
+        cpu: Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())),
+    });
+    let mut tasks = JoinSet::new();
+    let mut task_urls = HashMap::new();
+    for url in todo {
+        let handle = tasks.spawn(process(shared.clone(), url.clone()));
+        task_urls.insert(handle.id(), url.clone());
+    }
+
+    let mut ticker = tokio::time::interval_at(
+        tokio::time::Instant::now() + progress::LOG_EVERY,
+        progress::LOG_EVERY,
+    );
+    let ctrl_c = tokio::signal::ctrl_c();
+    tokio::pin!(ctrl_c);
+    loop {
+        let done = tokio::select! {
+            joined = tasks.join_next_with_id() => match joined {
+                None => break,
+                Some(Ok((_, done))) => done,
+                Some(Err(e)) => {
+                    // A task that panicked still owes its URL a record.
+                    let url = task_urls.get(&e.id()).cloned();
+                    let report = Report::error(
+                        outcome_source(url.as_ref()),
+                        format!("internal error in xxgk: {e}"),
+                    );
+                    Done { report, host: host_of(url.as_ref()), fetch_time: None, warning: None }
+                }
+            },
+            _ = ticker.tick() => {
+                progress.log_line();
+                continue;
+            }
+            _ = &mut ctrl_c => {
+                tasks.abort_all();
+                summary.interrupted = true;
+                break;
+            }
+        };
+        if let Some(warning) = &done.warning {
+            progress.warn(warning);
+        }
+        journal.append(&done.report)?;
+        progress.record(done.report.status);
+        match done.fetch_time {
+            Some(time) => {
+                summary.fetched += 1;
+                let host = summary.hosts.entry(done.host).or_default();
+                host.fetches += 1;
+                host.seconds += time.as_secs_f64();
+                if done.report.status == Status::Error {
+                    host.errors += 1;
+                }
+            }
+            None if done.report.status == Status::Error => {
+                summary.hosts.entry(done.host).or_default().errors += 1;
+            }
+            None => summary.from_cache += 1,
+        }
+    }
+    progress.finish();
+    drop(journal);
+    if options.format == OutputFormat::CsvLong {
+        write_csv_long(&journal_path(options), &options.out)?;
+    }
+    summary.this_run = progress.counts();
+    summary.elapsed = started.elapsed();
+    Ok(summary)
+}
+
+/// One URL, start to record.
+async fn process(shared: Arc<Shared>, url: Url) -> Done {
+    let host = host_of(Some(&url));
+    let cached = match shared.mode {
+        Mode::Refresh => None,
+        // Only good responses are reused online; a cached 404 or 503 may have mended.
+        Mode::Online => shared
+            .cache
+            .get(url.as_str())
+            .filter(|r| (200..300).contains(&r.status)),
+        Mode::Offline => shared.cache.get(url.as_str()),
+    };
+    let mut warning = None;
+    let (response, fetch_time) = match cached {
+        Some(response) => (response, None),
+        None if shared.mode == Mode::Offline => {
+            let report = Report::error(
+                outcome_source(Some(&url)),
+                "not in the cache (--offline fetches nothing; run without it to fetch)",
+            );
+            return Done {
+                report,
+                host,
+                fetch_time: None,
+                warning: None,
+            };
+        }
+        None => {
+            let started = Instant::now();
+            let fetched = fetch(&shared, &url, &host).await;
+            let fetch_time = Some(started.elapsed());
+            let response = match fetched {
+                Ok(response) => response,
+                Err(report) => {
+                    return Done {
+                        report,
+                        host,
+                        fetch_time,
+                        warning: None,
+                    };
+                }
+            };
+            if let Err(e) = shared.cache.put(url.as_str(), &response) {
+                warning = Some(format!(
+                    "xxgk: warning: {}: cannot cache the response of {url}: {e}",
+                    shared.cache.dir().display()
+                ));
+            }
+            (response, fetch_time)
+        }
+    };
+    let report = extract(&shared, &url, response).await;
+    Done {
+        report,
+        host,
+        fetch_time,
+        warning,
+    }
+}
+
+/// Fetches under the host's and the global limits.
+async fn fetch(shared: &Shared, url: &Url, host: &str) -> Result<Response, Report> {
+    let host_slots = {
+        let mut hosts = shared.hosts.lock().unwrap_or_else(|e| e.into_inner());
+        hosts
+            .entry(host.to_string())
+            .or_insert_with(|| Arc::new(Semaphore::new(shared.per_host)))
+            .clone()
+    };
+    // Host first: a task waiting for a busy host must not hold a global slot.
+    let _host = host_slots.acquire().await;
+    let _global = shared.global.acquire().await;
+    shared
+        .fetcher
+        .fetch(url)
+        .await
+        .map_err(|failure| outcome::failed(url, &failure))
+}
+
+async fn extract(shared: &Shared, url: &Url, response: Response) -> Report {
+    let _cpu = shared.cpu.acquire().await;
+    let task_url = url.clone();
+    match tokio::task::spawn_blocking(move || outcome::read_response(&task_url, &response)).await {
+        Ok(report) => report,
+        Err(e) => Report::error(
+            outcome_source(Some(url)),
+            format!("internal error in xxgk while extracting: {e}"),
+        ),
+    }
+}
+
+fn outcome_source(url: Option<&Url>) -> crate::Source {
+    crate::Source {
+        url: url.map(Url::to_string),
+        ..crate::Source::default()
+    }
+}
+
+fn host_of(url: Option<&Url>) -> String {
+    url.and_then(|u| {
+        u.host_str().map(|h| match u.port() {
+            Some(p) => format!("{h}:{p}"),
+            None => h.to_string(),
+        })
+    })
+    .unwrap_or_default()
+}
+
+/// Writes the tidy CSV of every record, atomically.
+fn write_csv_long(records: &Path, out: &Path) -> Result<(), Error> {
+    let reports = journal::read_all(records)?;
+    let io_err = |source: io::Error| Error::Io {
+        path: out.to_path_buf(),
+        action: "cannot write",
+        source,
+    };
+    let dir = out.parent().filter(|p| !p.as_os_str().is_empty());
+    let mut tmp = tempfile::NamedTempFile::new_in(dir.unwrap_or(Path::new("."))).map_err(io_err)?;
+    export::write_reports(io::BufWriter::new(&mut tmp), &reports, Format::CsvLong)
+        .map_err(io_err)?;
+    tmp.persist(out).map_err(|e| io_err(e.error))?;
+    Ok(())
+}

@@ -1,0 +1,152 @@
+//! What came back: an HTTP response or a failure → one record.
+//!
+//! Anti-bot walls are recognised here, not in `extract`, because the HTTP
+//! status is the strongest sign of one.
+
+use url::Url;
+
+use crate::fetch::{Failure, Response};
+use crate::model::{Report, Source, Status};
+
+/// The record of a URL that could not be fetched.
+pub fn failed(url: &Url, failure: &Failure) -> Report {
+    Report::error(source_of(url), failure)
+}
+
+/// The record of an HTTP response: anti-bot page, HTTP error, or the
+/// extracted report. CPU work: call it off the async runtime.
+pub fn read_response(url: &Url, response: &Response) -> Report {
+    let mut source = source_of(url);
+    source.final_url = Some(response.final_url.clone());
+    source.http_status = Some(response.status);
+    source.content_type = response.content_type.clone();
+    source.fetched_at = Some(response.fetched_at.clone());
+
+    let report = crate::extract_bytes(&response.body, source, response.charset());
+    if let Some(reason) = anti_bot(response.status, &response.body) {
+        return without_tables(report, Status::NotAReport, reason);
+    }
+    if !(200..300).contains(&response.status) {
+        let reason = format!("HTTP {}", status_text(response.status));
+        return without_tables(report, Status::Error, reason);
+    }
+    report
+}
+
+/// Keeps the source facts extraction filled (sha256, bytes, encoding) and
+/// nothing else: a challenge or error page's "tables" are not data.
+fn without_tables(report: Report, status: Status, reason: String) -> Report {
+    Report::empty(report.source, status, Some(reason))
+}
+
+/// Marks of the JavaScript challenge pages Chinese government sites sit
+/// behind, with the product they reveal.
+const CHALLENGE_MARKS: &[(&str, &str)] = &[
+    ("$_ts", "Ruishu (瑞数)"),
+    ("__jsl_clearance", "Jiasule (加速乐)"),
+    ("acw_sc__v2", "Alibaba Cloud WAF"),
+    ("_waf_", "a web application firewall"),
+    ("/cdn-cgi/challenge-platform", "Cloudflare"),
+    ("challenge-form", "a browser check"),
+];
+
+/// Challenge pages are small; a real report page quoting a mark is not one.
+const CHALLENGE_MAX_BYTES: usize = 64 * 1024;
+
+/// The reason a response is an anti-bot wall, if it is one.
+fn anti_bot(status: u16, body: &[u8]) -> Option<String> {
+    let mark = (body.len() <= CHALLENGE_MAX_BYTES)
+        .then(|| {
+            CHALLENGE_MARKS
+                .iter()
+                .find(|(mark, _)| contains(body, mark.as_bytes()))
+        })
+        .flatten();
+    match (status, mark) {
+        (412 | 521, Some((_, product))) => Some(format!(
+            "an anti-bot challenge (HTTP {status}, {product}): the server wants a browser that runs its JavaScript"
+        )),
+        (412 | 521, None) => Some(format!(
+            "an anti-bot challenge (HTTP {status}): the server wants a browser that runs its JavaScript"
+        )),
+        (_, Some((_, product))) => Some(format!(
+            "an anti-bot challenge page ({product}, HTTP {status}) instead of the report"
+        )),
+        _ => None,
+    }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+fn status_text(status: u16) -> String {
+    match reqwest::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+    {
+        Some(reason) => format!("{status} {reason}"),
+        None => status.to_string(),
+    }
+}
+
+fn source_of(url: &Url) -> Source {
+    Source {
+        url: Some(url.to_string()),
+        ..Source::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn response(status: u16, body: &str) -> Response {
+        Response {
+            final_url: "http://a.cn/x".into(),
+            status,
+            content_type: Some("text/html".into()),
+            body: body.as_bytes().to_vec(),
+            fetched_at: "2026-01-01T00:00:00Z".into(),
+            attempts: 1,
+        }
+    }
+
+    #[test]
+    fn anti_bot_walls_are_not_reports() {
+        let url = Url::parse("http://a.cn/x").unwrap();
+        let r = read_response(&url, &response(412, "<script>$_ts=window['$_ts']</script>"));
+        assert_eq!(r.status, Status::NotAReport);
+        assert!(
+            r.reason.as_deref().unwrap().contains("Ruishu"),
+            "{:?}",
+            r.reason
+        );
+        let r = read_response(
+            &url,
+            &response(200, "<script>document.cookie='__jsl_clearance=1'</script>"),
+        );
+        assert_eq!(r.status, Status::NotAReport);
+        assert!(
+            r.reason.as_deref().unwrap().contains("Jiasule"),
+            "{:?}",
+            r.reason
+        );
+        let r = read_response(&url, &response(521, ""));
+        assert!(
+            r.reason.as_deref().unwrap().contains("HTTP 521"),
+            "{:?}",
+            r.reason
+        );
+    }
+
+    #[test]
+    fn http_errors_are_errors_with_the_status() {
+        let url = Url::parse("http://a.cn/x").unwrap();
+        let r = read_response(&url, &response(404, "<h1>Not Found</h1>"));
+        assert_eq!(r.status, Status::Error);
+        assert_eq!(r.reason.as_deref(), Some("HTTP 404 Not Found"));
+        assert_eq!(r.source.http_status, Some(404));
+        assert!(r.source.sha256.is_some());
+    }
+}

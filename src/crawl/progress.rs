@@ -1,0 +1,219 @@
+//! Telling the user how a crawl goes: a bar on a terminal, log lines
+//! otherwise, and a closing summary of outcomes and troublesome hosts.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::model::Status;
+
+/// How progress is shown while crawling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Display {
+    /// A live bar on stderr (for terminals).
+    Bar,
+    /// A line on stderr every `LOG_EVERY` (for logs and pipes).
+    Log,
+    Quiet,
+}
+
+pub const LOG_EVERY: Duration = Duration::from_secs(10);
+
+/// Records per outcome.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts([usize; 4]);
+
+pub const OUTCOMES: [Status; 4] = [
+    Status::Complete,
+    Status::Partial,
+    Status::NotAReport,
+    Status::Error,
+];
+
+impl Counts {
+    pub fn add(&mut self, status: Status) {
+        self.0[index(status)] += 1;
+    }
+
+    pub fn get(&self, status: Status) -> usize {
+        self.0[index(status)]
+    }
+
+    pub fn total(&self) -> usize {
+        self.0.iter().sum()
+    }
+}
+
+fn index(status: Status) -> usize {
+    OUTCOMES.iter().position(|s| *s == status).unwrap_or(3)
+}
+
+impl fmt::Display for Counts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parts: Vec<String> = OUTCOMES
+            .iter()
+            .map(|s| format!("{} {}", s.as_str(), self.get(*s)))
+            .collect();
+        f.write_str(&parts.join(", "))
+    }
+}
+
+pub struct Progress {
+    display: Display,
+    bar: Option<ProgressBar>,
+    total: usize,
+    counts: Counts,
+    started: Instant,
+}
+
+impl Progress {
+    /// `total` is the number of URLs this run has to do.
+    pub fn new(display: Display, total: usize) -> Self {
+        let bar = (display == Display::Bar).then(|| {
+            let bar = ProgressBar::new(total as u64);
+            bar.set_style(
+                ProgressStyle::with_template("{bar:30} {pos}/{len} {per_sec} ETA {eta} {wide_msg}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            bar.enable_steady_tick(Duration::from_millis(200));
+            bar
+        });
+        Progress {
+            display,
+            bar,
+            total,
+            counts: Counts::default(),
+            started: Instant::now(),
+        }
+    }
+
+    pub fn record(&mut self, status: Status) {
+        self.counts.add(status);
+        if let Some(bar) = &self.bar {
+            bar.inc(1);
+            bar.set_message(self.counts.to_string());
+        }
+    }
+
+    /// A log line, in log mode (called every `LOG_EVERY`).
+    pub fn log_line(&self) {
+        if self.display == Display::Log {
+            let done = self.counts.total();
+            let secs = self.started.elapsed().as_secs_f64();
+            eprintln!(
+                "xxgk: crawl: {done}/{} done, {:.1}/s — {}",
+                self.total,
+                done as f64 / secs.max(0.001),
+                self.counts
+            );
+        }
+    }
+
+    /// Prints a message without tearing the bar.
+    pub fn warn(&self, message: &str) {
+        match &self.bar {
+            Some(bar) => bar.suspend(|| eprintln!("{message}")),
+            None if self.display != Display::Quiet => eprintln!("{message}"),
+            None => {}
+        }
+    }
+
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+
+    pub fn counts(&self) -> Counts {
+        self.counts
+    }
+}
+
+/// Fetch times and failures of one host.
+#[derive(Debug, Clone, Default)]
+pub struct HostStats {
+    pub fetches: usize,
+    pub errors: usize,
+    pub seconds: f64,
+}
+
+/// The closing account of a crawl run.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    /// Distinct URLs in the list.
+    pub listed: usize,
+    /// Outcomes of records kept from earlier runs.
+    pub earlier: Counts,
+    /// Outcomes of records written by this run.
+    pub this_run: Counts,
+    /// Responses taken over the network / from the cache.
+    pub fetched: usize,
+    pub from_cache: usize,
+    pub elapsed: Duration,
+    pub interrupted: bool,
+    pub hosts: HashMap<String, HostStats>,
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let done = self.this_run.total();
+        let secs = self.elapsed.as_secs_f64();
+        writeln!(
+            f,
+            "xxgk crawl: {} URLs listed; {} recorded before, {} this run in {:.1} s ({:.1}/s; {} fetched, {} from cache){}",
+            self.listed,
+            self.earlier.total(),
+            done,
+            secs,
+            done as f64 / secs.max(0.001),
+            self.fetched,
+            self.from_cache,
+            if self.interrupted {
+                " — interrupted: run the same command again to resume"
+            } else {
+                ""
+            }
+        )?;
+        writeln!(f, "  {:<14}{:>10}{:>10}", "outcome", "this run", "in total")?;
+        for status in OUTCOMES {
+            let now = self.this_run.get(status);
+            writeln!(
+                f,
+                "  {:<14}{:>10}{:>10}",
+                status.as_str(),
+                now,
+                now + self.earlier.get(status)
+            )?;
+        }
+        let mut slow: Vec<(&String, &HostStats)> =
+            self.hosts.iter().filter(|(_, h)| h.fetches > 0).collect();
+        slow.sort_by(|a, b| mean(b.1).total_cmp(&mean(a.1)).then(a.0.cmp(b.0)));
+        if !slow.is_empty() {
+            writeln!(f, "  slowest hosts (mean seconds per fetch):")?;
+            for (host, h) in slow.iter().take(5) {
+                writeln!(
+                    f,
+                    "    {host:<40}{:>8.2} s  ({} fetches)",
+                    mean(h),
+                    h.fetches
+                )?;
+            }
+        }
+        let mut failing: Vec<(&String, &HostStats)> =
+            self.hosts.iter().filter(|(_, h)| h.errors > 0).collect();
+        failing.sort_by(|a, b| b.1.errors.cmp(&a.1.errors).then(a.0.cmp(b.0)));
+        if !failing.is_empty() {
+            writeln!(f, "  failing hosts:")?;
+            for (host, h) in failing.iter().take(5) {
+                writeln!(f, "    {host:<40}{:>5} errors of {}", h.errors, h.fetches)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn mean(h: &HostStats) -> f64 {
+    h.seconds / h.fetches.max(1) as f64
+}
