@@ -1,7 +1,7 @@
 //! `xxgk crawl URLS`: a list of report URLs → one record per URL.
 
 use std::io::{self, IsTerminal, Read};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -219,7 +219,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn read_list(path: &PathBuf) -> anyhow::Result<String> {
+fn read_list(path: &Path) -> anyhow::Result<String> {
     let bytes = if path.as_os_str() == "-" {
         let mut bytes = Vec::new();
         io::stdin()
