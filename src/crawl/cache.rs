@@ -41,6 +41,12 @@ impl Cache {
         &self.dir
     }
 
+    /// The HTTP status of the cached response for `url`, without reading its body.
+    pub fn status(&self, url: &str) -> Option<u16> {
+        let facts: Facts = serde_json::from_slice(&fs::read(self.paths(url).0).ok()?).ok()?;
+        (facts.url == url).then_some(facts.status)
+    }
+
     /// The cached response for `url`, if a complete one is stored.
     pub fn get(&self, url: &str) -> Option<Response> {
         let (facts_path, body_path) = self.paths(url);
@@ -129,6 +135,8 @@ mod tests {
         assert_eq!(back.final_url, "http://a.cn/final");
         assert_eq!(back.content_type.as_deref(), Some("text/html; charset=GBK"));
         assert!(cache.get("http://a.cn/y").is_none());
+        assert_eq!(cache.status("http://a.cn/x"), Some(200));
+        assert_eq!(cache.status("http://a.cn/y"), None);
         cache.put("http://a.cn/x", &response(b"new")).unwrap();
         assert_eq!(cache.get("http://a.cn/x").unwrap().body, b"new");
     }

@@ -5,7 +5,7 @@
 //! half-written last line, which reopening cuts off. A URL with a record is
 //! done; a rerun skips it, so no URL is ever recorded twice.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -27,8 +27,8 @@ pub struct Resumed {
     pub done: HashMap<String, Status>,
     /// Bytes of a half-written last line that were cut off.
     pub repaired_bytes: usize,
-    /// Error records dropped for `--retry-failed`.
-    pub dropped_errors: usize,
+    /// URLs whose error record was dropped for `--retry-failed`.
+    pub dropped_errors: HashSet<String>,
 }
 
 /// The two fields of a record a rerun needs.
@@ -88,14 +88,14 @@ impl Journal {
                 reason: "the record has no source.url".to_string(),
             })?;
             if drop_errors && head.status == Status::Error {
-                resumed.dropped_errors += 1;
+                resumed.dropped_errors.insert(url);
                 continue;
             }
             resumed.done.insert(url, head.status);
             kept.extend_from_slice(line);
         }
 
-        if resumed.dropped_errors > 0 {
+        if !resumed.dropped_errors.is_empty() {
             // Rewrite whole, then swap in: a crash leaves the old or the new file.
             let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
             let mut tmp = tempfile::NamedTempFile::new_in(dir.unwrap_or(Path::new(".")))
@@ -217,7 +217,7 @@ mod tests {
                 .unwrap();
         }
         let (_, resumed) = Journal::open(&path, true).unwrap();
-        assert_eq!(resumed.dropped_errors, 1);
+        assert_eq!(resumed.dropped_errors.len(), 1);
         assert_eq!(resumed.done.keys().collect::<Vec<_>>(), ["http://a.cn/2"]);
         assert_eq!(read_all(&path).unwrap().len(), 1);
     }

@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use tokio::sync::Semaphore;
+use tokio::sync::{Semaphore, SemaphorePermit};
 use tokio::task::JoinSet;
 use url::Url;
 
@@ -167,7 +167,8 @@ pub async fn run(urls: &[Url], options: &Options) -> Result<Summary, Error> {
     let mut tasks = JoinSet::new();
     let mut task_urls = HashMap::new();
     for url in todo {
-        let handle = tasks.spawn(process(shared.clone(), url.clone()));
+        let retrying = resumed.dropped_errors.contains(url.as_str());
+        let handle = tasks.spawn(process(shared.clone(), url.clone(), retrying));
         task_urls.insert(handle.id(), url.clone());
     }
 
@@ -234,67 +235,88 @@ pub async fn run(urls: &[Url], options: &Options) -> Result<Summary, Error> {
 }
 
 /// One URL, start to record.
-async fn process(shared: Arc<Shared>, url: Url) -> Done {
+///
+/// The global slot is held from fetch (or cache read) until extraction
+/// starts, so bodies waiting for a CPU never pile up beyond `concurrency`.
+async fn process(shared: Arc<Shared>, url: Url, retrying: bool) -> Done {
     let host = host_of(Some(&url));
-    let cached = match shared.mode {
-        Mode::Refresh => None,
-        // Only good responses are reused online; a cached 404 or 503 may have mended.
-        Mode::Online => shared
-            .cache
-            .get(url.as_str())
-            .filter(|r| (200..300).contains(&r.status)),
-        Mode::Offline => shared.cache.get(url.as_str()),
+    let mut done = Done {
+        report: Report::error(outcome_source(Some(&url)), ""),
+        host,
+        fetch_time: None,
+        warning: None,
     };
-    let mut warning = None;
-    let (response, fetch_time) = match cached {
-        Some(response) => (response, None),
+    let cached_status = match shared.mode {
+        Mode::Refresh => None,
+        _ => shared.cache.status(url.as_str()),
+    };
+    // Resuming reuses whatever was fetched; retrying an error refetches
+    // unless the cache holds a good response.
+    let use_cache = match cached_status {
+        Some(status) => !retrying || (200..300).contains(&status),
+        None => false,
+    };
+    let mut global = None;
+    let mut response = None;
+    if use_cache || shared.mode == Mode::Offline {
+        global = shared.global.acquire().await.ok();
+        response = shared.cache.get(url.as_str());
+    }
+    let response = match response {
+        Some(response) => response,
         None if shared.mode == Mode::Offline => {
-            let report = Report::error(
+            done.report = Report::error(
                 outcome_source(Some(&url)),
                 "not in the cache (--offline fetches nothing; run without it to fetch)",
             );
-            return Done {
-                report,
-                host,
-                fetch_time: None,
-                warning: None,
-            };
+            return done;
         }
         None => {
+            drop(global.take());
             let started = Instant::now();
-            let fetched = fetch(&shared, &url, &host).await;
-            let fetch_time = Some(started.elapsed());
-            let response = match fetched {
-                Ok(response) => response,
+            let fetched = fetch(&shared, &url, &done.host).await;
+            done.fetch_time = Some(started.elapsed());
+            let (response, permit) = match fetched {
+                Ok(fetched) => fetched,
                 Err(report) => {
-                    return Done {
-                        report,
-                        host,
-                        fetch_time,
-                        warning: None,
-                    };
+                    done.report = report;
+                    return done;
                 }
             };
+            global = permit;
             if let Err(e) = shared.cache.put(url.as_str(), &response) {
-                warning = Some(format!(
+                done.warning = Some(format!(
                     "xxgk: warning: {}: cannot cache the response of {url}: {e}",
                     shared.cache.dir().display()
                 ));
             }
-            (response, fetch_time)
+            response
         }
     };
-    let report = extract(&shared, &url, response).await;
-    Done {
-        report,
-        host,
-        fetch_time,
-        warning,
-    }
+    let cpu = shared.cpu.acquire().await;
+    drop(global);
+    let task_url = url.clone();
+    done.report =
+        match tokio::task::spawn_blocking(move || outcome::read_response(&task_url, &response))
+            .await
+        {
+            Ok(report) => report,
+            Err(e) => Report::error(
+                outcome_source(Some(&url)),
+                format!("internal error in xxgk while extracting: {e}"),
+            ),
+        };
+    drop(cpu);
+    done
 }
 
-/// Fetches under the host's and the global limits.
-async fn fetch(shared: &Shared, url: &Url, host: &str) -> Result<Response, Report> {
+/// Fetches under the host's and the global limits; the global slot is
+/// handed back to be held until extraction starts.
+async fn fetch<'a>(
+    shared: &'a Shared,
+    url: &Url,
+    host: &str,
+) -> Result<(Response, Option<SemaphorePermit<'a>>), Report> {
     let host_slots = {
         let mut hosts = shared.hosts.lock().unwrap_or_else(|e| e.into_inner());
         hosts
@@ -304,24 +326,13 @@ async fn fetch(shared: &Shared, url: &Url, host: &str) -> Result<Response, Repor
     };
     // Host first: a task waiting for a busy host must not hold a global slot.
     let _host = host_slots.acquire().await;
-    let _global = shared.global.acquire().await;
-    shared
+    let global = shared.global.acquire().await.ok();
+    let response = shared
         .fetcher
         .fetch(url)
         .await
-        .map_err(|failure| outcome::failed(url, &failure))
-}
-
-async fn extract(shared: &Shared, url: &Url, response: Response) -> Report {
-    let _cpu = shared.cpu.acquire().await;
-    let task_url = url.clone();
-    match tokio::task::spawn_blocking(move || outcome::read_response(&task_url, &response)).await {
-        Ok(report) => report,
-        Err(e) => Report::error(
-            outcome_source(Some(url)),
-            format!("internal error in xxgk while extracting: {e}"),
-        ),
-    }
+        .map_err(|failure| outcome::failed(url, &failure))?;
+    Ok((response, global))
 }
 
 fn outcome_source(url: Option<&Url>) -> crate::Source {

@@ -1,0 +1,613 @@
+//! `xxgk crawl` against a real HTTP server on 127.0.0.1 that misbehaves the
+//! ways government servers do. Every URL's recorded outcome is asserted.
+
+#[path = "support/http_server.rs"]
+mod http_server;
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use http_server::{Reply, Server};
+use xxgk::{Report, Status};
+
+const NO_DELAY: Duration = Duration::ZERO;
+
+fn sample(name: &str) -> Vec<u8> {
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("samples")
+            .join(name),
+    )
+    .unwrap()
+}
+
+/// The binary, with no proxy from the environment in the way of 127.0.0.1.
+fn xxgk() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_xxgk"));
+    for var in [
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+fn run(args: &[&str]) -> Output {
+    xxgk().args(args).output().expect("run xxgk")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn records(path: &Path) -> Vec<Report> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad record {e}: {l}")))
+        .collect()
+}
+
+/// Records by URL, asserting that no URL has two.
+fn by_url(records: Vec<Report>) -> HashMap<String, Report> {
+    let mut map = HashMap::new();
+    for r in records {
+        let url = r
+            .source
+            .url
+            .clone()
+            .expect("a crawled record has source.url");
+        assert!(map.insert(url.clone(), r).is_none(), "{url} recorded twice");
+    }
+    map
+}
+
+/// Every cell of a truth file, compared with the record.
+fn assert_matches_truth(report: &Report, truth: &str) {
+    let text = String::from_utf8(sample(truth)).unwrap();
+    let mut cells = 0;
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let got = report.cell(f[0], f[1], f[2]).map(|n| n.to_string());
+        let want = (!f[3].is_empty()).then(|| f[3].to_string());
+        assert_eq!(got, want, "{} {line}", report.source.name());
+        cells += 1;
+    }
+    assert!(cells > 100, "{truth} has only {cells} cells");
+}
+
+fn write_list(dir: &Path, urls: &[String]) -> String {
+    let path = dir.join("urls.txt");
+    std::fs::write(&path, urls.join("\n") + "\n").unwrap();
+    path.display().to_string()
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    enc.write_all(bytes).unwrap();
+    enc.finish().unwrap()
+}
+
+const ATTACHMENT_PAGE: &str = r#"<html><head><meta charset="utf-8"><title>某县2023年政府信息公开工作年度报告</title></head>
+<body><h1>某县2023年政府信息公开工作年度报告</h1>
+<p>附件：<a href="/files/2023-report.pdf">2023年政府信息公开工作年度报告.pdf</a></p></body></html>"#;
+
+const CHALLENGE_PAGE: &str = r#"<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8">
+<script type="text/javascript">$_ts=window['$_ts'];if(!$_ts)$_ts={};$_ts.nsd=12345;</script>
+<script src="/abc.js" r='m'></script></head><body></body></html>"#;
+
+/// Every fault a government server shows, in one crawl.
+#[test]
+fn each_fault_ends_as_the_right_record() {
+    let pingtan = sample("09_pingtan-2024.html");
+    let pingtan_gbk = sample("09_pingtan-2024.gbk.html");
+    let seed_gbk = sample("seed-shaodong-2023.gbk.txt");
+    let list_page = sample("not-reports/pingtan-list-page.html");
+    let bomb = gzip(&vec![0u8; 8 * 1024 * 1024]);
+    assert!(bomb.len() < 64 * 1024, "the bomb must be small on the wire");
+    let server = Server::start(move |path, seen| {
+        let reply = match path {
+            "/robots.txt" => Reply::ok("text/plain", "User-agent: *\nDisallow: /private/\n"),
+            "/utf8.html" => Reply::ok("text/html; charset=utf-8", pingtan.clone()),
+            "/gbk.html" => Reply::ok("text/html; charset=GBK", pingtan_gbk.clone()),
+            // GBK bytes the server calls UTF-8, with no meta to say otherwise.
+            "/mislabelled.txt" => Reply::ok("text/plain; charset=utf-8", seed_gbk.clone()),
+            "/flaky.html" if seen == 0 => Reply::status(500, "text/html", "<h1>500</h1>"),
+            "/flaky.html" => Reply::ok("text/html; charset=utf-8", pingtan.clone()),
+            "/busy.html" if seen == 0 => {
+                Reply::status(429, "text/html", "slow down").header("Retry-After", "1")
+            }
+            "/busy.html" => Reply::ok("text/html; charset=utf-8", pingtan.clone()),
+            "/challenge.html" => Reply::status(412, "text/html", CHALLENGE_PAGE),
+            "/slow.html" => Reply::Dribble {
+                body: vec![b'x'; 2000],
+                pieces: 10,
+                pause: Duration::from_millis(300),
+            },
+            "/reset.html" => Reply::Reset,
+            "/huge.html" => Reply::ok("text/html", vec![b'a'; 2 * 1024 * 1024]),
+            "/huge-chunked.html" => Reply::ok("text/html", vec![b'a'; 2 * 1024 * 1024]).chunked(),
+            "/bomb.html" => Reply::ok("text/html", bomb.clone()).header("Content-Encoding", "gzip"),
+            "/loop-a" => Reply::redirect("/loop-b"),
+            "/loop-b" => Reply::redirect("/loop-a"),
+            "/moved" => Reply::redirect("/utf8.html?via=moved"),
+            "/utf8.html?via=moved" => Reply::ok("text/html; charset=utf-8", pingtan.clone()),
+            "/list.html" => Reply::ok("text/html; charset=utf-8", list_page.clone()),
+            "/attachment.html" => Reply::ok("text/html; charset=utf-8", ATTACHMENT_PAGE),
+            _ => Reply::status(404, "text/html", "<h1>Not Found</h1>"),
+        };
+        (NO_DELAY, reply)
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let paths = [
+        "/utf8.html",
+        "/gbk.html",
+        "/mislabelled.txt",
+        "/flaky.html",
+        "/busy.html",
+        "/challenge.html",
+        "/slow.html",
+        "/reset.html",
+        "/huge.html",
+        "/huge-chunked.html",
+        "/bomb.html",
+        "/loop-a",
+        "/moved",
+        "/missing.html",
+        "/list.html",
+        "/attachment.html",
+        "/private/report.html",
+    ];
+    let mut lines: Vec<String> = paths.iter().map(|p| server.url(p)).collect();
+    lines.insert(0, "# fault catalogue".into());
+    lines.push(server.url("/utf8.html#again")); // a duplicate
+    lines.push("ftp://127.0.0.1/report.html".into()); // not http
+    let list = write_list(dir.path(), &lines);
+    let out = dir.path().join("out.jsonl");
+    let started = Instant::now();
+    let o = run(&[
+        "crawl",
+        &list,
+        "--out",
+        out.to_str().unwrap(),
+        "-j",
+        "16",
+        "--per-host",
+        "16",
+        "--delay",
+        "0",
+        "--retries",
+        "2",
+        "--backoff",
+        "20ms",
+        "--timeout",
+        "700ms",
+        "--max-bytes",
+        "1MB",
+        "--max-wait",
+        "5s",
+    ]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("urls.txt:20: skipped: not an http(s) URL"),
+        "{err}"
+    );
+    assert!(err.contains("1 line(s) repeat a URL"), "{err}");
+    assert!(
+        err.contains("outcome"),
+        "the closing summary is printed: {err}"
+    );
+
+    let got = by_url(records(&out));
+    assert_eq!(got.len(), paths.len(), "one record per distinct URL");
+    let rec = |p: &str| &got[&server.url(p)];
+    let reason = |p: &str| rec(p).reason.clone().unwrap_or_default();
+
+    for (path, truth, encoding) in [
+        ("/utf8.html", "09_pingtan-2024.truth.csv", "UTF-8"),
+        ("/gbk.html", "09_pingtan-2024.truth.csv", "gb18030"),
+        (
+            "/mislabelled.txt",
+            "seed-shaodong-2023.truth.csv",
+            "gb18030",
+        ),
+        ("/flaky.html", "09_pingtan-2024.truth.csv", "UTF-8"),
+        ("/busy.html", "09_pingtan-2024.truth.csv", "UTF-8"),
+        ("/moved", "09_pingtan-2024.truth.csv", "UTF-8"),
+    ] {
+        let r = rec(path);
+        assert_eq!(r.status, Status::Complete, "{path}: {:?}", r.reason);
+        assert_eq!(r.source.encoding.as_deref(), Some(encoding), "{path}");
+        assert_eq!(r.source.http_status, Some(200), "{path}");
+        assert!(
+            r.source.sha256.as_ref().is_some_and(|h| h.len() == 64),
+            "{path}"
+        );
+        assert!(
+            r.source
+                .fetched_at
+                .as_ref()
+                .is_some_and(|t| t.ends_with('Z')),
+            "{path}"
+        );
+        assert_matches_truth(r, truth);
+    }
+    assert_eq!(
+        rec("/gbk.html").source.content_type.as_deref(),
+        Some("text/html; charset=GBK")
+    );
+    assert_eq!(
+        rec("/moved").source.final_url.as_deref(),
+        Some(server.url("/utf8.html?via=moved").as_str())
+    );
+
+    // Transient failures were retried, and only as often as needed.
+    assert_eq!(server.hits("/flaky.html"), 2);
+    let busy = server.hit_times("/busy.html");
+    assert_eq!(busy.len(), 2);
+    assert!(
+        busy[1] - busy[0] >= Duration::from_millis(950),
+        "Retry-After: 1 was honoured"
+    );
+    assert_eq!(server.hits("/slow.html"), 3, "timeouts are retried");
+    assert_eq!(server.hits("/reset.html"), 3, "resets are retried");
+    assert_eq!(server.hits("/missing.html"), 1, "a 404 is never retried");
+    assert_eq!(server.hits("/challenge.html"), 1, "a 412 is never retried");
+    assert_eq!(
+        server.hits("/private/report.html"),
+        0,
+        "robots.txt is obeyed"
+    );
+    assert_eq!(
+        server.hits("/robots.txt"),
+        1,
+        "robots.txt is read once per host"
+    );
+
+    let expect = |p: &str, status: Status, words: &str| {
+        assert_eq!(rec(p).status, status, "{p}: {:?}", rec(p).reason);
+        assert!(
+            reason(p).contains(words),
+            "{p}: {:?} lacks {words:?}",
+            reason(p)
+        );
+    };
+    expect(
+        "/challenge.html",
+        Status::NotAReport,
+        "anti-bot challenge (HTTP 412, Ruishu",
+    );
+    expect(
+        "/slow.html",
+        Status::Error,
+        "timed out after 0.7 s (3 attempts)",
+    );
+    expect("/reset.html", Status::Error, "connection");
+    expect("/huge.html", Status::Error, "larger than the 1 MB cap");
+    expect(
+        "/huge-chunked.html",
+        Status::Error,
+        "larger than the 1 MB cap",
+    );
+    expect("/bomb.html", Status::Error, "larger than the 1 MB cap");
+    expect("/loop-a", Status::Error, "redirect loop");
+    expect("/missing.html", Status::Error, "HTTP 404 Not Found");
+    assert_eq!(rec("/missing.html").source.http_status, Some(404));
+    expect(
+        "/list.html",
+        Status::NotAReport,
+        "a list page linking to 10 annual reports",
+    );
+    assert_eq!(rec("/list.html").links.len(), 10);
+    expect("/attachment.html", Status::NotAReport, "attachment");
+    assert_eq!(
+        rec("/attachment.html").links[0].href,
+        "/files/2023-report.pdf"
+    );
+    expect("/private/report.html", Status::Error, "robots.txt");
+
+    // The slowest fault (3 timed-out attempts) bounds the run, not the sum of faults.
+    assert!(started.elapsed() < Duration::from_secs(20));
+}
+
+/// A rerun skips what is done; --retry-failed redoes only errors;
+/// --offline re-extracts from the cache without a request.
+#[test]
+fn rerun_retry_failed_and_offline() {
+    let pingtan = sample("09_pingtan-2024.html");
+    let healed = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let server_healed = healed.clone();
+    let server = Server::start(move |path, _| {
+        let reply = match path {
+            "/down.html" if !server_healed.load(std::sync::atomic::Ordering::SeqCst) => {
+                Reply::status(503, "text/html", "<h1>maintenance</h1>")
+            }
+            "/down.html" | "/report.html" => Reply::ok("text/html; charset=utf-8", pingtan.clone()),
+            "/gone.html" => Reply::status(410, "text/html", "gone"),
+            _ => Reply::status(404, "text/html", ""),
+        };
+        (NO_DELAY, reply)
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let urls: Vec<String> = ["/report.html", "/down.html", "/gone.html"]
+        .iter()
+        .map(|p| server.url(p))
+        .collect();
+    let list = write_list(dir.path(), &urls);
+    let out = dir.path().join("out.jsonl");
+    let out = out.to_str().unwrap();
+    let crawl = |extra: &[&str]| {
+        let mut args = vec![
+            "crawl",
+            &list,
+            "--out",
+            out,
+            "--delay",
+            "0",
+            "--retries",
+            "0",
+            "-q",
+        ];
+        args.extend_from_slice(extra);
+        run(&args)
+    };
+    let statuses = || {
+        let got = by_url(records(Path::new(out)));
+        urls.iter().map(|u| got[u].status).collect::<Vec<_>>()
+    };
+
+    let o = crawl(&[]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(statuses(), [Status::Complete, Status::Error, Status::Error]);
+    assert!(
+        stderr(&o).is_empty(),
+        "--quiet prints nothing: {}",
+        stderr(&o)
+    );
+
+    healed.store(true, std::sync::atomic::Ordering::SeqCst);
+    let hits = server.total_hits();
+    let o = crawl(&[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        server.total_hits(),
+        hits,
+        "a rerun of a finished crawl fetches nothing"
+    );
+    assert_eq!(statuses(), [Status::Complete, Status::Error, Status::Error]);
+
+    let o = crawl(&["--retry-failed"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(
+        statuses(),
+        [Status::Complete, Status::Complete, Status::Error]
+    );
+    assert_eq!(
+        server.hits("/report.html"),
+        1,
+        "--retry-failed leaves good records alone"
+    );
+    assert_eq!(server.hits("/down.html"), 2);
+    assert_eq!(server.hits("/gone.html"), 2);
+
+    // Offline, into a new file, from the first crawl's cache.
+    let hits = server.total_hits();
+    let again = dir.path().join("again.jsonl");
+    let cache = dir.path().join("out.cache");
+    let o = run(&[
+        "crawl",
+        &list,
+        "--out",
+        again.to_str().unwrap(),
+        "--offline",
+        "--cache-dir",
+        cache.to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(server.total_hits(), hits, "--offline sends no request");
+    let first = by_url(records(Path::new(out)));
+    let offline = by_url(records(&again));
+    for url in &urls {
+        assert_eq!(offline[url].status, first[url].status, "{url}");
+        assert_eq!(
+            offline[url].source.sha256, first[url].source.sha256,
+            "{url}"
+        );
+        assert_eq!(offline[url].applications, first[url].applications, "{url}");
+    }
+
+    // Offline with an empty cache: every URL is an error that says why.
+    let empty = dir.path().join("empty.jsonl");
+    let o = run(&[
+        "crawl",
+        &list,
+        "--out",
+        empty.to_str().unwrap(),
+        "--offline",
+        "-q",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    for r in records(&empty) {
+        assert_eq!(r.status, Status::Error);
+        assert!(r.reason.unwrap().contains("not in the cache"));
+    }
+}
+
+#[test]
+fn csv_long_output_has_one_line_per_cell() {
+    let seed = sample("seed-shaodong-2023.txt");
+    let server = Server::start(move |path, _| {
+        let reply = match path {
+            "/seed.txt" => Reply::ok("text/plain; charset=utf-8", seed.clone()),
+            _ => Reply::status(404, "text/html", ""),
+        };
+        (NO_DELAY, reply)
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let list = write_list(
+        dir.path(),
+        &[server.url("/seed.txt"), server.url("/nothing")],
+    );
+    let out = dir.path().join("cells.csv");
+    let o = run(&[
+        "crawl",
+        &list,
+        "-o",
+        out.to_str().unwrap(),
+        "--format",
+        "csv-long",
+        "--delay",
+        "0",
+        "-q",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&out).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "report,agency,year,table,row,column,value");
+    assert_eq!(lines.len(), 201, "200 cells of the seed, none of the 404");
+    let row = format!(
+        "{},邵东市人民政府,2023,applications,total_processed,total,93",
+        server.url("/seed.txt")
+    );
+    assert!(lines.contains(&row.as_str()));
+    // Resume state sits in the cache folder, so a rerun fetches nothing.
+    let hits = server.total_hits();
+    let o = run(&[
+        "crawl",
+        &list,
+        "-o",
+        out.to_str().unwrap(),
+        "--format",
+        "csv-long",
+        "--delay",
+        "0",
+        "-q",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(server.total_hits(), hits);
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), text);
+}
+
+/// SIGKILL mid-crawl, then rerun: every URL ends with exactly one record of the
+/// right outcome, and nothing recorded before the kill is fetched again.
+#[test]
+fn kill_9_then_rerun_loses_nothing_and_duplicates_nothing() {
+    const PAGES: usize = 300;
+    const CONCURRENCY: usize = 4;
+    let seed = sample("seed-shaodong-2023.txt");
+    let list_page = sample("not-reports/pingtan-list-page.html");
+    let server = Server::start(move |path, _| {
+        let n: usize = path
+            .strip_prefix("/page/")
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(usize::MAX);
+        let reply = match n % 3 {
+            _ if n == usize::MAX => Reply::status(404, "text/plain", ""),
+            0 => Reply::ok("text/plain; charset=utf-8", seed.clone()),
+            1 => Reply::ok("text/html; charset=utf-8", list_page.clone()),
+            _ => Reply::status(404, "text/html", "<h1>Not Found</h1>"),
+        };
+        (Duration::from_millis(30), reply)
+    });
+    let expected = |n: usize| match n % 3 {
+        0 => Status::Complete,
+        1 => Status::NotAReport,
+        _ => Status::Error,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let urls: Vec<String> = (0..PAGES)
+        .map(|i| server.url(&format!("/page/{i}")))
+        .collect();
+    let list = write_list(dir.path(), &urls);
+    let out = dir.path().join("out.jsonl");
+    let args = [
+        "crawl",
+        &list,
+        "--out",
+        out.to_str().unwrap(),
+        "-j",
+        "4",
+        "--per-host",
+        "4",
+        "--delay",
+        "0",
+        "--retries",
+        "0",
+        "-q",
+    ];
+
+    let mut child = xxgk().args(args).stderr(Stdio::null()).spawn().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let lines = std::fs::read(&out).map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count());
+        if lines >= 60 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the crawl never got going");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+
+    let before = by_url(records(&out));
+    assert!(
+        before.len() < PAGES,
+        "killed mid-run, not after it ({} records)",
+        before.len()
+    );
+    // A kill can land mid-write; make sure the rerun meets a torn last line.
+    let mut f = std::fs::OpenOptions::new().append(true).open(&out).unwrap();
+    f.write_all(br#"{"schema_version":1,"source":{"url":"http://127.0.0.1:1/page/"#)
+        .unwrap();
+    drop(f);
+    let hits_before: HashMap<&str, usize> = before
+        .keys()
+        .map(|u| (u.as_str(), server.hits(path_of(u))))
+        .collect();
+
+    let o = xxgk().args(args).output().unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(text.lines().count(), PAGES, "the torn line was cut off");
+    let after = by_url(records(&out));
+    assert_eq!(after.len(), PAGES);
+    for (n, url) in urls.iter().enumerate() {
+        assert_eq!(
+            after[url].status,
+            expected(n),
+            "{url}: {:?}",
+            after[url].reason
+        );
+    }
+    for (url, hits) in hits_before {
+        assert_eq!(
+            server.hits(path_of(url)),
+            hits,
+            "{url} was done before the kill, yet refetched"
+        );
+    }
+    // Only requests in flight (or awaiting extraction) at the kill are repeated.
+    let repeated = (0..PAGES)
+        .filter(|i| server.hits(&format!("/page/{i}")) > 1)
+        .count();
+    assert!(
+        repeated <= 2 * CONCURRENCY,
+        "{repeated} pages fetched twice"
+    );
+}
+
+fn path_of(url: &str) -> &str {
+    let rest = url.strip_prefix("http://").unwrap();
+    &rest[rest.find('/').unwrap()..]
+}
