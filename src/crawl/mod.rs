@@ -284,29 +284,43 @@ async fn process(shared: Arc<Shared>, url: Url, retrying: bool) -> Done {
                 }
             };
             global = permit;
-            if let Err(e) = shared.cache.put(url.as_str(), &response) {
-                done.warning = Some(format!(
-                    "xxgk: warning: {}: cannot cache the response of {url}: {e}",
-                    shared.cache.dir().display()
-                ));
-            }
             response
         }
     };
+    let fetched = done.fetch_time.is_some();
     let cpu = shared.cpu.acquire().await;
     drop(global);
+    // Caching is file I/O and extraction CPU work: both off the async workers.
+    // The response is cached before its record is written, so a crash in
+    // between costs a re-extraction, never a refetch.
+    let task_shared = shared.clone();
     let task_url = url.clone();
-    done.report =
-        match tokio::task::spawn_blocking(move || outcome::read_response(&task_url, &response))
-            .await
-        {
-            Ok(report) => report,
-            Err(e) => Report::error(
+    let joined = tokio::task::spawn_blocking(move || {
+        let warning = fetched
+            .then(|| task_shared.cache.put(task_url.as_str(), &response).err())
+            .flatten()
+            .map(|e| {
+                format!(
+                    "xxgk: warning: {}: cannot cache the response of {task_url}: {e}",
+                    task_shared.cache.dir().display()
+                )
+            });
+        (outcome::read_response(&task_url, &response), warning)
+    })
+    .await;
+    drop(cpu);
+    match joined {
+        Ok((report, warning)) => {
+            done.report = report;
+            done.warning = warning;
+        }
+        Err(e) => {
+            done.report = Report::error(
                 outcome_source(Some(&url)),
                 format!("internal error in xxgk while extracting: {e}"),
-            ),
-        };
-    drop(cpu);
+            );
+        }
+    }
     done
 }
 

@@ -1,0 +1,116 @@
+//! Crawl throughput: 2,000 pages from a local server that answers each
+//! request after 50 ms, crawled by the real `xxgk crawl` binary at
+//! concurrency 32. The ideal is concurrency ÷ latency = 640 pages/s.
+//!
+//! Run with `cargo bench --bench crawl`. Prints pages/s, CPU seconds per
+//! 1,000 pages and peak RSS of the crawler process (the server's own work is
+//! not counted: it runs in this process, the crawler in a child).
+
+#[path = "../tests/support/http_server.rs"]
+mod http_server;
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use http_server::{Reply, Server};
+
+const PAGES: usize = 2_000;
+const CONCURRENCY: usize = 32;
+const LATENCY: Duration = Duration::from_millis(50);
+
+fn main() {
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    for (label, file, content_type) in [
+        (
+            "9 KB text report (seed)",
+            "seed-shaodong-2023.txt",
+            "text/plain; charset=utf-8",
+        ),
+        (
+            "64 KB HTML report (pingtan)",
+            "09_pingtan-2024.html",
+            "text/html; charset=utf-8",
+        ),
+    ] {
+        let page = std::fs::read(samples.join(file)).expect("read sample");
+        bench(label, page, content_type);
+    }
+}
+
+fn bench(label: &str, page: Vec<u8>, content_type: &'static str) {
+    let server = Server::start(move |_, _| (LATENCY, Reply::ok(content_type, page.clone())));
+    let dir = tempfile::tempdir().unwrap();
+    let list = dir.path().join("urls.txt");
+    let urls: Vec<String> = (0..PAGES)
+        .map(|i| server.url(&format!("/report/{i}.html")))
+        .collect();
+    std::fs::write(&list, urls.join("\n")).unwrap();
+    let out = dir.path().join("out.jsonl");
+
+    let started = Instant::now();
+    let child = Command::new(env!("CARGO_BIN_EXE_xxgk"))
+        .args([
+            "crawl",
+            list.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ])
+        .args([
+            "--concurrency",
+            &CONCURRENCY.to_string(),
+            "--per-host",
+            &CONCURRENCY.to_string(),
+        ])
+        .args(["--delay", "0", "--ignore-robots"])
+        .env_remove("HTTP_PROXY")
+        .env_remove("http_proxy")
+        .env_remove("ALL_PROXY")
+        .env_remove("all_proxy")
+        .spawn()
+        .expect("start xxgk crawl");
+    let (code, usage) = wait_with_usage(child.id() as libc::pid_t);
+    let wall = started.elapsed().as_secs_f64();
+    assert_eq!(code, 0, "every page is a complete report");
+
+    let records = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(records.lines().count(), PAGES);
+    assert!(
+        records
+            .lines()
+            .all(|l| l.contains(r#""status":"complete""#))
+    );
+
+    let cpu = tv(usage.ru_utime) + tv(usage.ru_stime);
+    let ideal = CONCURRENCY as f64 / LATENCY.as_secs_f64();
+    println!(
+        "crawl {PAGES} pages, {label}, concurrency {CONCURRENCY}, server latency {} ms:",
+        LATENCY.as_millis()
+    );
+    println!(
+        "  {:.0} pages/s ({:.0}% of the ideal {ideal:.0}/s), {wall:.2} s wall",
+        PAGES as f64 / wall,
+        100.0 * PAGES as f64 / wall / ideal
+    );
+    println!(
+        "  {:.2} CPU seconds per 1,000 pages",
+        cpu / PAGES as f64 * 1000.0
+    );
+    println!("  peak RSS {:.1} MB", usage.ru_maxrss as f64 / 1024.0);
+}
+
+/// Waits for the child and returns its exit code and resource usage.
+fn wait_with_usage(pid: libc::pid_t) -> (i32, libc::rusage) {
+    let mut status = 0;
+    // SAFETY: rusage is plain data that wait4 fills in.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `pid` is our own child, not yet waited for.
+    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(r, pid, "wait4 failed");
+    (libc::WEXITSTATUS(status), usage)
+}
+
+fn tv(t: libc::timeval) -> f64 {
+    t.tv_sec as f64 + t.tv_usec as f64 / 1e6
+}
