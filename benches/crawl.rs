@@ -49,6 +49,7 @@ fn bench(label: &str, page: Vec<u8>, content_type: &'static str) {
     let out = dir.path().join("out.jsonl");
 
     let started = Instant::now();
+    #[allow(clippy::zombie_processes)] // reaped by wait4 below, which also gives its rusage
     let child = Command::new(env!("CARGO_BIN_EXE_xxgk"))
         .args([
             "crawl",

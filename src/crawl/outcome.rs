@@ -3,6 +3,8 @@
 //! Anti-bot walls are recognised here, not in `extract`, because the HTTP
 //! status is the strongest sign of one.
 
+use std::sync::LazyLock;
+
 use url::Url;
 
 use crate::fetch::{Failure, Response};
@@ -50,18 +52,20 @@ const CHALLENGE_MARKS: &[(&str, &str)] = &[
     ("challenge-form", "a browser check"),
 ];
 
-/// Challenge pages are small; a real report page quoting a mark is not one.
-const CHALLENGE_MAX_BYTES: usize = 64 * 1024;
+/// Challenge pages are small (a script and little else); a real report
+/// page that happens to quote a mark is not one.
+const CHALLENGE_MAX_BYTES: usize = 32 * 1024;
 
 /// The reason a response is an anti-bot wall, if it is one.
 fn anti_bot(status: u16, body: &[u8]) -> Option<String> {
     let mark = (body.len() <= CHALLENGE_MAX_BYTES)
-        .then(|| {
+        .then(|| challenge_marks().find(body))
+        .flatten()
+        .and_then(|m| {
             CHALLENGE_MARKS
                 .iter()
-                .find(|(mark, _)| contains(body, mark.as_bytes()))
-        })
-        .flatten();
+                .find(|(mark, _)| mark.as_bytes() == m.as_bytes())
+        });
     match (status, mark) {
         (412 | 521, Some((_, product))) => Some(format!(
             "an anti-bot challenge (HTTP {status}, {product}): the server wants a browser that runs its JavaScript"
@@ -76,8 +80,16 @@ fn anti_bot(status: u16, body: &[u8]) -> Option<String> {
     }
 }
 
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack.windows(needle.len()).any(|w| w == needle)
+/// All marks as one searcher, built once.
+fn challenge_marks() -> &'static regex::bytes::Regex {
+    static MARKS: LazyLock<regex::bytes::Regex> = LazyLock::new(|| {
+        let alternatives: Vec<String> = CHALLENGE_MARKS
+            .iter()
+            .map(|(mark, _)| regex::escape(mark))
+            .collect();
+        regex::bytes::Regex::new(&alternatives.join("|")).expect("escaped literals form a regex")
+    });
+    &MARKS
 }
 
 fn status_text(status: u16) -> String {
