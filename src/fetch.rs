@@ -8,7 +8,6 @@
 //! most the cap. robots.txt is obeyed unless the caller turns it off.
 
 use std::collections::HashMap;
-use std::error::Error as _;
 use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
@@ -376,16 +375,23 @@ fn host_key(url: &Url) -> String {
     )
 }
 
-/// The error and its causes, `outer: inner: innermost`, without repeats.
+/// The error's causes, `outer: inner: innermost`, without repeats or the
+/// wrappers that only say a request was being sent (the record names the URL).
 fn error_chain(err: &reqwest::Error) -> String {
-    let mut parts = vec![err.to_string()];
-    let mut source = err.source();
-    while let Some(cause) = source {
-        let text = cause.to_string();
-        if !parts.iter().any(|p| p.contains(&text)) {
+    let mut parts: Vec<String> = Vec::new();
+    let mut cause: Option<&dyn std::error::Error> = Some(err);
+    while let Some(e) = cause {
+        let text = e.to_string();
+        let wrapper = text.starts_with("error sending request")
+            || text.starts_with("client error (")
+            || text.starts_with("error decoding response body");
+        if !wrapper && !parts.iter().any(|p| p.contains(&text)) {
             parts.push(text);
         }
-        source = cause.source();
+        cause = e.source();
+    }
+    if parts.is_empty() {
+        return err.to_string();
     }
     parts.join(": ")
 }
