@@ -273,11 +273,10 @@ async fn process(shared: Arc<Shared>, url: Url, retrying: bool) -> Done {
         }
         None => {
             drop(global.take());
-            let started = Instant::now();
-            let fetched = fetch(&shared, &url, &done.host).await;
-            done.fetch_time = Some(started.elapsed());
-            let (response, permit) = match fetched {
-                Ok(fetched) => fetched,
+            let (fetched, time, permit) = fetch(&shared, &url, &done.host).await;
+            done.fetch_time = Some(time);
+            let response = match fetched {
+                Ok(response) => response,
                 Err(report) => {
                     done.report = report;
                     return done;
@@ -324,13 +323,18 @@ async fn process(shared: Arc<Shared>, url: Url, retrying: bool) -> Done {
     done
 }
 
-/// Fetches under the host's and the global limits; the global slot is
-/// handed back to be held until extraction starts.
+/// Fetches under the host's and the global limits. Returns the outcome, the
+/// time spent once both slots were held, and the global slot, to be held
+/// until extraction starts.
 async fn fetch<'a>(
     shared: &'a Shared,
     url: &Url,
     host: &str,
-) -> Result<(Response, Option<SemaphorePermit<'a>>), Report> {
+) -> (
+    Result<Response, Report>,
+    Duration,
+    Option<SemaphorePermit<'a>>,
+) {
     let host_slots = {
         let mut hosts = shared.hosts.lock().unwrap_or_else(|e| e.into_inner());
         hosts
@@ -341,12 +345,13 @@ async fn fetch<'a>(
     // Host first: a task waiting for a busy host must not hold a global slot.
     let _host = host_slots.acquire().await;
     let global = shared.global.acquire().await.ok();
+    let started = Instant::now();
     let response = shared
         .fetcher
         .fetch(url)
         .await
-        .map_err(|failure| outcome::failed(url, &failure))?;
-    Ok((response, global))
+        .map_err(|failure| outcome::failed(url, &failure));
+    (response, started.elapsed(), global)
 }
 
 fn outcome_source(url: Option<&Url>) -> crate::Source {
