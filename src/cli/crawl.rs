@@ -8,6 +8,7 @@ use std::time::Duration;
 use anyhow::Context;
 use clap::ValueEnum;
 use xxgk::crawl::{self, Display, Mode, OutputFormat};
+use xxgk::export;
 use xxgk::fetch;
 use xxgk::model::Status;
 
@@ -171,7 +172,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         out: args.out,
         format: match args.format {
             CrawlFormat::Jsonl => OutputFormat::Jsonl,
-            CrawlFormat::CsvLong => OutputFormat::CsvLong,
+            CrawlFormat::CsvLong => OutputFormat::AtEnd(export::Format::CsvLong),
         },
         mode: if args.offline {
             Mode::Offline

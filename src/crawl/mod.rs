@@ -54,11 +54,12 @@ pub enum Error {
 /// Where records go and in what shape.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OutputFormat {
-    /// Records are appended to the output as they arrive.
+    /// JSON Lines, appended to the output as records arrive.
     Jsonl,
-    /// Records are appended to `records.jsonl` in the cache; the tidy CSV is
-    /// written from it when the run ends (or is interrupted).
-    CsvLong,
+    /// Any other export format (e.g. the tidy CSV): records are appended to
+    /// `records.jsonl` in the cache folder, and the output is written from
+    /// them when the run ends (or is interrupted).
+    AtEnd(Format),
 }
 
 /// Where responses come from.
@@ -95,7 +96,7 @@ pub fn default_cache_dir(out: &Path) -> PathBuf {
 pub fn journal_path(options: &Options) -> PathBuf {
     match options.format {
         OutputFormat::Jsonl => options.out.clone(),
-        OutputFormat::CsvLong => options.cache_dir.join("records.jsonl"),
+        OutputFormat::AtEnd(_) => options.cache_dir.join("records.jsonl"),
     }
 }
 
@@ -226,8 +227,8 @@ pub async fn run(urls: &[Url], options: &Options) -> Result<Summary, Error> {
     }
     progress.finish();
     drop(journal);
-    if options.format == OutputFormat::CsvLong {
-        write_csv_long(&journal_path(options), &options.out)?;
+    if let OutputFormat::AtEnd(format) = options.format {
+        write_from_records(&journal_path(options), &options.out, format)?;
     }
     summary.this_run = progress.counts();
     summary.elapsed = started.elapsed();
@@ -371,8 +372,8 @@ fn host_of(url: Option<&Url>) -> String {
     .unwrap_or_default()
 }
 
-/// Writes the tidy CSV of every record, atomically.
-fn write_csv_long(records: &Path, out: &Path) -> Result<(), Error> {
+/// Writes every record in `format`, atomically.
+fn write_from_records(records: &Path, out: &Path, format: Format) -> Result<(), Error> {
     let reports = journal::read_all(records)?;
     let io_err = |source: io::Error| Error::Io {
         path: out.to_path_buf(),
@@ -381,8 +382,7 @@ fn write_csv_long(records: &Path, out: &Path) -> Result<(), Error> {
     };
     let dir = out.parent().filter(|p| !p.as_os_str().is_empty());
     let mut tmp = tempfile::NamedTempFile::new_in(dir.unwrap_or(Path::new("."))).map_err(io_err)?;
-    export::write_reports(io::BufWriter::new(&mut tmp), &reports, Format::CsvLong)
-        .map_err(io_err)?;
+    export::write_reports(io::BufWriter::new(&mut tmp), &reports, format).map_err(io_err)?;
     tmp.persist(out).map_err(|e| io_err(e.error))?;
     Ok(())
 }
