@@ -7,7 +7,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
+use std::io::{self, BufRead, Write};
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -58,58 +58,81 @@ impl Journal {
             fs::create_dir_all(parent).map_err(io_err("cannot create the folder of"))?;
         }
         let mut resumed = Resumed::default();
-        let existing = match fs::read(path) {
-            Ok(bytes) => bytes,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Vec::new(),
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        // With `drop_errors`, the kept records go to a new file swapped in at
+        // the end: a crash leaves the old file or the new one, never a mix.
+        let mut rewrite = None;
+        // Read a line at a time: a big crawl's records do not fit in memory.
+        let mut whole: u64 = 0;
+        match File::open(path) {
+            Ok(file) => {
+                if drop_errors {
+                    let tmp =
+                        tempfile::NamedTempFile::new_in(dir).map_err(io_err("cannot rewrite"))?;
+                    rewrite = Some(io::BufWriter::new(tmp));
+                }
+                let mut reader = io::BufReader::new(file);
+                let mut line = Vec::new();
+                for number in 1.. {
+                    line.clear();
+                    let read = reader
+                        .read_until(b'\n', &mut line)
+                        .map_err(io_err("cannot read"))?;
+                    if read == 0 {
+                        break;
+                    }
+                    if line.last() != Some(&b'\n') {
+                        resumed.repaired_bytes = read;
+                        break;
+                    }
+                    whole += read as u64;
+                    if line.iter().all(u8::is_ascii_whitespace) {
+                        continue;
+                    }
+                    let bad = |reason: String| Error::BadRecord {
+                        path: path.to_path_buf(),
+                        line: number,
+                        reason,
+                    };
+                    let head: Head =
+                        serde_json::from_slice(&line).map_err(|e| bad(e.to_string()))?;
+                    let url = head
+                        .source
+                        .url
+                        .ok_or_else(|| bad("the record has no source.url".to_string()))?;
+                    if drop_errors && head.status == Status::Error {
+                        resumed.dropped_errors.insert(url);
+                        continue;
+                    }
+                    resumed.done.insert(url, head.status);
+                    if let Some(out) = &mut rewrite {
+                        out.write_all(&line).map_err(io_err("cannot rewrite"))?;
+                    }
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
             Err(e) => return Err(io_err("cannot read")(e)),
-        };
-        let whole = existing
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |i| i + 1);
-        resumed.repaired_bytes = existing.len() - whole;
-
-        let mut kept = Vec::with_capacity(whole);
-        for (i, line) in existing[..whole]
-            .split_inclusive(|&b| b == b'\n')
-            .enumerate()
-        {
-            if line.iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
-            let head: Head = serde_json::from_slice(line).map_err(|e| Error::BadRecord {
-                path: path.to_path_buf(),
-                line: i + 1,
-                reason: e.to_string(),
-            })?;
-            let url = head.source.url.ok_or_else(|| Error::BadRecord {
-                path: path.to_path_buf(),
-                line: i + 1,
-                reason: "the record has no source.url".to_string(),
-            })?;
-            if drop_errors && head.status == Status::Error {
-                resumed.dropped_errors.insert(url);
-                continue;
-            }
-            resumed.done.insert(url, head.status);
-            kept.extend_from_slice(line);
         }
 
-        if !resumed.dropped_errors.is_empty() {
-            // Rewrite whole, then swap in: a crash leaves the old or the new file.
-            let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
-            let mut tmp = tempfile::NamedTempFile::new_in(dir.unwrap_or(Path::new(".")))
-                .map_err(io_err("cannot rewrite"))?;
-            tmp.write_all(&kept).map_err(io_err("cannot rewrite"))?;
-            tmp.persist(path)
-                .map_err(|e| io_err("cannot rewrite")(e.error))?;
-        } else if resumed.repaired_bytes > 0 {
-            let file = OpenOptions::new()
-                .write(true)
-                .open(path)
-                .map_err(io_err("cannot repair"))?;
-            file.set_len(whole as u64)
-                .map_err(io_err("cannot repair"))?;
+        match rewrite {
+            Some(out) if !resumed.dropped_errors.is_empty() => {
+                let tmp = out
+                    .into_inner()
+                    .map_err(|e| io_err("cannot rewrite")(e.into_error()))?;
+                tmp.persist(path)
+                    .map_err(|e| io_err("cannot rewrite")(e.error))?;
+            }
+            _ if resumed.repaired_bytes > 0 => {
+                let file = OpenOptions::new()
+                    .write(true)
+                    .open(path)
+                    .map_err(io_err("cannot repair"))?;
+                file.set_len(whole).map_err(io_err("cannot repair"))?;
+            }
+            _ => {}
         }
         let file = OpenOptions::new()
             .create(true)
