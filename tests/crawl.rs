@@ -291,7 +291,7 @@ fn each_fault_ends_as_the_right_record() {
         Status::Error,
         "timed out after 0.7 s (3 attempts)",
     );
-    expect("/reset.html", Status::Error, "connection");
+    expect("/reset.html", Status::Error, "connection broken");
     expect("/huge.html", Status::Error, "larger than the 1 MB cap");
     expect(
         "/huge-chunked.html",
