@@ -611,3 +611,150 @@ fn path_of(url: &str) -> &str {
     let rest = url.strip_prefix("http://").unwrap();
     &rest[rest.find('/').unwrap()..]
 }
+
+/// Proxies come from the environment: with HTTP_PROXY pointing at the test
+/// server, a URL on a host that does not exist is fetched through it.
+#[test]
+fn http_proxy_from_the_environment_is_used() {
+    let pingtan = sample("09_pingtan-2024.html");
+    let proxy = Server::start(move |target, _| {
+        let reply = match target {
+            "http://report.invalid/2024.html" => {
+                Reply::ok("text/html; charset=utf-8", pingtan.clone())
+            }
+            _ => Reply::status(404, "text/plain", ""),
+        };
+        (NO_DELAY, reply)
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let list = write_list(dir.path(), &["http://report.invalid/2024.html".to_string()]);
+    let out = dir.path().join("out.jsonl");
+    let o = xxgk()
+        .args([
+            "crawl",
+            &list,
+            "-o",
+            out.to_str().unwrap(),
+            "-q",
+            "--delay",
+            "0",
+        ])
+        .env("HTTP_PROXY", format!("http://{}", proxy.addr))
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(records(&out)[0].status, Status::Complete);
+    assert_eq!(proxy.hits("http://report.invalid/2024.html"), 1);
+    assert_eq!(proxy.hits("http://report.invalid/robots.txt"), 1);
+}
+
+/// --per-host bounds the requests in flight to one host, --delay spaces their starts.
+#[test]
+fn per_host_limit_and_delay_are_kept() {
+    let server = Server::start(|_, _| {
+        (
+            Duration::from_millis(300),
+            Reply::status(404, "text/html", ""),
+        )
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let urls: Vec<String> = (0..6).map(|i| server.url(&format!("/p{i}"))).collect();
+    let list = write_list(dir.path(), &urls);
+    let out = dir.path().join("out.jsonl");
+    let o = run(&[
+        "crawl",
+        &list,
+        "-o",
+        out.to_str().unwrap(),
+        "-q",
+        "-j",
+        "8",
+        "--per-host",
+        "2",
+        "--delay",
+        "100ms",
+        "--ignore-robots",
+        "--retries",
+        "0",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let mut starts: Vec<Instant> = (0..6)
+        .flat_map(|i| server.hit_times(&format!("/p{i}")))
+        .collect();
+    starts.sort();
+    assert_eq!(starts.len(), 6);
+    for pair in starts.windows(2) {
+        assert!(
+            pair[1] - pair[0] >= Duration::from_millis(90),
+            "--delay 100ms: {:?}",
+            pair[1] - pair[0]
+        );
+    }
+    // Each answer takes 300 ms: a third request may start only when one of two ends.
+    for triple in starts.windows(3) {
+        assert!(
+            triple[2] - triple[0] >= Duration::from_millis(290),
+            "3 requests in flight at once"
+        );
+    }
+}
+
+/// Ctrl-C (SIGINT) stops the crawl with the records so far intact and exit
+/// code 130; the same command then finishes the list.
+#[test]
+fn ctrl_c_stops_cleanly_and_the_rerun_finishes() {
+    const PAGES: usize = 40;
+    let seed = sample("seed-shaodong-2023.txt");
+    let server = Server::start(move |_, _| {
+        (
+            Duration::from_millis(50),
+            Reply::ok("text/plain; charset=utf-8", seed.clone()),
+        )
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let urls: Vec<String> = (0..PAGES).map(|i| server.url(&format!("/r{i}"))).collect();
+    let list = write_list(dir.path(), &urls);
+    let out = dir.path().join("out.jsonl");
+    let args = [
+        "crawl",
+        &list,
+        "-o",
+        out.to_str().unwrap(),
+        "-j",
+        "1",
+        "--per-host",
+        "1",
+        "--delay",
+        "0",
+    ];
+    let child = xxgk().args(args).stderr(Stdio::piped()).spawn().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::fs::read(&out).map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count()) < 5 {
+        assert!(Instant::now() < deadline, "the crawl never got going");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // SAFETY: sending a signal to our own child process.
+    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("interrupted: run the same command again to resume"),
+        "{}",
+        stderr(&o)
+    );
+    let first = records(&out).len();
+    assert!((5..PAGES).contains(&first), "{first} records");
+
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(&format!("{first} recorded before")),
+        "{}",
+        stderr(&o)
+    );
+    let all = by_url(records(&out));
+    assert_eq!(all.len(), PAGES);
+    assert!(all.values().all(|r| r.status == Status::Complete));
+}
