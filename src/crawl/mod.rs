@@ -165,12 +165,21 @@ pub async fn run(urls: &[Url], options: &Options) -> Result<Summary, Error> {
         hosts: Mutex::new(HashMap::new()),
         cpu: Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())),
     });
+    // Tasks are started a window at a time (memory stays flat for any list
+    // length), hosts taking turns so that a window is never all one host.
+    let mut queue = interleave_hosts(todo).into_iter();
+    let window = (options.concurrency * 16).max(256);
     let mut tasks = JoinSet::new();
     let mut task_urls = HashMap::new();
-    for url in todo {
-        let retrying = resumed.dropped_errors.contains(url.as_str());
-        let handle = tasks.spawn(process(shared.clone(), url.clone(), retrying));
-        task_urls.insert(handle.id(), url.clone());
+    let mut start_next = |tasks: &mut JoinSet<Done>, task_urls: &mut HashMap<_, Url>| {
+        if let Some(url) = queue.next() {
+            let retrying = resumed.dropped_errors.contains(url.as_str());
+            let handle = tasks.spawn(process(shared.clone(), url.clone(), retrying));
+            task_urls.insert(handle.id(), url.clone());
+        }
+    };
+    for _ in 0..window {
+        start_next(&mut tasks, &mut task_urls);
     }
 
     let mut ticker = tokio::time::interval_at(
@@ -183,10 +192,15 @@ pub async fn run(urls: &[Url], options: &Options) -> Result<Summary, Error> {
         let done = tokio::select! {
             joined = tasks.join_next_with_id() => match joined {
                 None => break,
-                Some(Ok((_, done))) => done,
+                Some(Ok((id, done))) => {
+                    task_urls.remove(&id);
+                    start_next(&mut tasks, &mut task_urls);
+                    done
+                }
                 Some(Err(e)) => {
                     // A task that panicked still owes its URL a record.
-                    let url = task_urls.get(&e.id()).cloned();
+                    let url = task_urls.remove(&e.id());
+                    start_next(&mut tasks, &mut task_urls);
                     let report = Report::error(
                         outcome_source(url.as_ref()),
                         format!("internal error in xxgk: {e}"),
@@ -233,6 +247,29 @@ pub async fn run(urls: &[Url], options: &Options) -> Result<Summary, Error> {
     summary.this_run = progress.counts();
     summary.elapsed = started.elapsed();
     Ok(summary)
+}
+
+/// `urls` reordered so that hosts take turns: a, b, c, a, b, a… (each host's
+/// URLs keep their order).
+fn interleave_hosts(urls: Vec<&Url>) -> Vec<&Url> {
+    let mut by_host: indexmap::IndexMap<String, std::collections::VecDeque<&Url>> =
+        indexmap::IndexMap::new();
+    for url in urls {
+        by_host
+            .entry(host_of(Some(url)))
+            .or_default()
+            .push_back(url);
+    }
+    let mut order = Vec::new();
+    while !by_host.is_empty() {
+        by_host.retain(|_, queue| {
+            if let Some(url) = queue.pop_front() {
+                order.push(url);
+            }
+            !queue.is_empty()
+        });
+    }
+    order
 }
 
 /// One URL, start to record.
@@ -385,4 +422,39 @@ fn write_from_records(records: &Path, out: &Path, format: Format) -> Result<(), 
     export::write_reports(io::BufWriter::new(&mut tmp), &reports, format).map_err(io_err)?;
     tmp.persist(out).map_err(|e| io_err(e.error))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_take_turns() {
+        let urls: Vec<Url> = [
+            "http://a.cn/1",
+            "http://a.cn/2",
+            "http://a.cn/3",
+            "http://b.cn/1",
+            "http://c.cn/1",
+            "http://b.cn/2",
+        ]
+        .iter()
+        .map(|u| Url::parse(u).unwrap())
+        .collect();
+        let order: Vec<&str> = interleave_hosts(urls.iter().collect())
+            .into_iter()
+            .map(Url::as_str)
+            .collect();
+        assert_eq!(
+            order,
+            [
+                "http://a.cn/1",
+                "http://b.cn/1",
+                "http://c.cn/1",
+                "http://a.cn/2",
+                "http://b.cn/2",
+                "http://a.cn/3"
+            ]
+        );
+    }
 }
