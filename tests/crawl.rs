@@ -444,7 +444,7 @@ fn rerun_retry_failed_and_offline() {
 }
 
 #[test]
-fn csv_long_output_has_one_line_per_cell() {
+fn csv_outputs_long_and_wide() {
     let seed = sample("seed-shaodong-2023.txt");
     let server = Server::start(move |path, _| {
         let reply = match path {
@@ -496,6 +496,45 @@ fn csv_long_output_has_one_line_per_cell() {
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(server.total_hits(), hits);
     assert_eq!(std::fs::read_to_string(&out).unwrap(), text);
+
+    // The wide CSV: one line per URL, errors included, one column per cell.
+    let wide = dir.path().join("wide.csv");
+    let o = run(&[
+        "crawl",
+        &list,
+        "-o",
+        wide.to_str().unwrap(),
+        "--format",
+        "csv",
+        "--delay",
+        "0",
+        "-q",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let mut reader = csv::Reader::from_path(&wide).unwrap();
+    let header = reader.headers().unwrap().clone();
+    let column = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no column {name}"))
+    };
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 2);
+    let seed_row = rows
+        .iter()
+        .find(|r| r[column("source.url")] == server.url("/seed.txt"))
+        .unwrap();
+    assert_eq!(
+        &seed_row[column("applications.total_processed.total")],
+        "93"
+    );
+    assert_eq!(&seed_row[column("source.http_status")], "200");
+    let missing = rows
+        .iter()
+        .find(|r| r[column("source.url")] == server.url("/nothing"))
+        .unwrap();
+    assert_eq!(&missing[column("status")], "error");
 }
 
 /// SIGKILL mid-crawl, then rerun: every URL ends with exactly one record of the

@@ -130,6 +130,8 @@ pub struct Args {
 enum CrawlFormat {
     /// JSON Lines: one record per line.
     Jsonl,
+    /// Wide CSV: one line per URL, one column per cell (table.row.column).
+    Csv,
     /// Tidy CSV, one line per cell: report,agency,year,table,row,column,value.
     CsvLong,
 }
@@ -172,6 +174,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         out: args.out,
         format: match args.format {
             CrawlFormat::Jsonl => OutputFormat::Jsonl,
+            CrawlFormat::Csv => OutputFormat::AtEnd(export::Format::Csv),
             CrawlFormat::CsvLong => OutputFormat::AtEnd(export::Format::CsvLong),
         },
         mode: if args.offline {

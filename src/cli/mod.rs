@@ -1,7 +1,7 @@
 //! Subcommands, one file each: usage text at the top, one `run` function.
 
-mod export;
 mod crawl;
+mod export;
 mod extract;
 
 use std::process::ExitCode;

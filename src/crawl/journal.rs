@@ -166,26 +166,6 @@ impl Journal {
     }
 }
 
-/// Every record of a records file, in order.
-pub fn read_all(path: &Path) -> Result<Vec<Report>, Error> {
-    let text = fs::read_to_string(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        action: "cannot read",
-        source,
-    })?;
-    text.lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| {
-            serde_json::from_str(l).map_err(|e| Error::BadRecord {
-                path: path.to_path_buf(),
-                line: i + 1,
-                reason: e.to_string(),
-            })
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -221,7 +201,7 @@ mod tests {
         assert!(resumed.repaired_bytes > 0);
         j.append(&record("http://a.cn/3", Status::Complete))
             .unwrap();
-        let urls: Vec<String> = read_all(&path)
+        let urls: Vec<String> = crate::export::read_records(&path)
             .unwrap()
             .into_iter()
             .map(|r| r.source.url.unwrap())
@@ -242,7 +222,7 @@ mod tests {
         let (_, resumed) = Journal::open(&path, true).unwrap();
         assert_eq!(resumed.dropped_errors.len(), 1);
         assert_eq!(resumed.done.keys().collect::<Vec<_>>(), ["http://a.cn/2"]);
-        assert_eq!(read_all(&path).unwrap().len(), 1);
+        assert_eq!(crate::export::read_records(&path).unwrap().len(), 1);
     }
 
     #[test]

@@ -49,6 +49,8 @@ pub enum Error {
     },
     #[error("{0}")]
     Fetch(#[from] fetch::FetchError),
+    #[error(transparent)]
+    Output(#[from] crate::Error),
 }
 
 /// Where records go and in what shape.
@@ -411,16 +413,9 @@ fn host_of(url: Option<&Url>) -> String {
 
 /// Writes every record in `format`, atomically.
 fn write_from_records(records: &Path, out: &Path, format: Format) -> Result<(), Error> {
-    let reports = journal::read_all(records)?;
-    let io_err = |source: io::Error| Error::Io {
-        path: out.to_path_buf(),
-        action: "cannot write",
-        source,
-    };
-    let dir = out.parent().filter(|p| !p.as_os_str().is_empty());
-    let mut tmp = tempfile::NamedTempFile::new_in(dir.unwrap_or(Path::new("."))).map_err(io_err)?;
-    export::write_reports(io::BufWriter::new(&mut tmp), &reports, format).map_err(io_err)?;
-    tmp.persist(out).map_err(|e| io_err(e.error))?;
+    let reports = export::read_records(records)?;
+    export::Output::File(out.to_path_buf())
+        .write_with(|w| export::write_reports(w, &reports, format))?;
     Ok(())
 }
 
