@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::StatusCode;
@@ -190,7 +190,11 @@ impl Fetcher {
             let outcome = self.fetch_once(url).await;
             let retries_left = attempt <= self.config.retries;
             let wait = match &outcome {
-                Ok((response, headers)) if retries_left && retryable_status(response.status) => {
+                Ok((response, headers))
+                    if retries_left
+                        && retryable_status(response.status)
+                        && anti_bot(response.status, &response.body).is_none() =>
+                {
                     match retry_after(headers) {
                         Some(asked) if asked > self.config.max_wait => {
                             return Err(Failure {
@@ -353,6 +357,58 @@ fn retryable_status(status: u16) -> bool {
     StatusCode::from_u16(status).is_ok_and(|s| s.is_server_error())
         || status == 408
         || status == 429
+}
+
+/// Marks of the JavaScript challenge pages Chinese government sites sit
+/// behind, with the product they reveal.
+const CHALLENGE_MARKS: &[(&str, &str)] = &[
+    ("$_ts", "Ruishu (瑞数)"),
+    ("__jsl_clearance", "Jiasule (加速乐)"),
+    ("acw_sc__v2", "Alibaba Cloud WAF"),
+    ("_waf_", "a web application firewall"),
+    ("/cdn-cgi/challenge-platform", "Cloudflare"),
+    ("challenge-form", "a browser check"),
+];
+
+/// Challenge pages are small (a script and little else); a real report
+/// page that happens to quote a mark is not one.
+const CHALLENGE_MAX_BYTES: usize = 32 * 1024;
+
+/// The reason a response is an anti-bot wall, if it is one. Such a response
+/// is final: retrying a challenge only meets the same challenge.
+pub fn anti_bot(status: u16, body: &[u8]) -> Option<String> {
+    let mark = (body.len() <= CHALLENGE_MAX_BYTES)
+        .then(|| challenge_marks().find(body))
+        .flatten()
+        .and_then(|m| {
+            CHALLENGE_MARKS
+                .iter()
+                .find(|(mark, _)| mark.as_bytes() == m.as_bytes())
+        });
+    match (status, mark) {
+        (412 | 521, Some((_, product))) => Some(format!(
+            "an anti-bot challenge (HTTP {status}, {product}): the server wants a browser that runs its JavaScript"
+        )),
+        (412 | 521, None) => Some(format!(
+            "an anti-bot challenge (HTTP {status}): the server wants a browser that runs its JavaScript"
+        )),
+        (_, Some((_, product))) => Some(format!(
+            "an anti-bot challenge page ({product}, HTTP {status}) instead of the report"
+        )),
+        _ => None,
+    }
+}
+
+/// All marks as one searcher, built once.
+fn challenge_marks() -> &'static regex::bytes::Regex {
+    static MARKS: LazyLock<regex::bytes::Regex> = LazyLock::new(|| {
+        let alternatives: Vec<String> = CHALLENGE_MARKS
+            .iter()
+            .map(|(mark, _)| regex::escape(mark))
+            .collect();
+        regex::bytes::Regex::new(&alternatives.join("|")).expect("escaped literals form a regex")
+    });
+    &MARKS
 }
 
 /// `Retry-After` as seconds or an HTTP date.

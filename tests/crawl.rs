@@ -127,6 +127,12 @@ fn each_fault_ends_as_the_right_record() {
             }
             "/busy.html" => Reply::ok("text/html; charset=utf-8", pingtan.clone()),
             "/challenge.html" => Reply::status(412, "text/html", CHALLENGE_PAGE),
+            "/jsl.html" => Reply::status(
+                521,
+                "text/html",
+                "<script>document.cookie=('__jsl_clearance_s=1');location.href=location.pathname</script>",
+            ),
+            "/unavailable.html" => Reply::status(503, "text/html", "<h1>503</h1>"),
             "/slow.html" => Reply::Dribble {
                 body: vec![b'x'; 2000],
                 pieces: 10,
@@ -154,6 +160,8 @@ fn each_fault_ends_as_the_right_record() {
         "/flaky.html",
         "/busy.html",
         "/challenge.html",
+        "/jsl.html",
+        "/unavailable.html",
         "/slow.html",
         "/reset.html",
         "/huge.html",
@@ -198,7 +206,7 @@ fn each_fault_ends_as_the_right_record() {
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(
-        err.contains("urls.txt:20: skipped: not an http(s) URL"),
+        err.contains("urls.txt:22: skipped: not an http(s) URL"),
         "{err}"
     );
     assert!(err.contains("1 line(s) repeat a URL"), "{err}");
@@ -262,6 +270,12 @@ fn each_fault_ends_as_the_right_record() {
     assert_eq!(server.hits("/reset.html"), 3, "resets are retried");
     assert_eq!(server.hits("/missing.html"), 1, "a 404 is never retried");
     assert_eq!(server.hits("/challenge.html"), 1, "a 412 is never retried");
+    assert_eq!(
+        server.hits("/jsl.html"),
+        1,
+        "an anti-bot 521 is not retried"
+    );
+    assert_eq!(server.hits("/unavailable.html"), 3, "a 503 is retried");
     assert_eq!(
         server.hits("/private/report.html"),
         0,

@@ -1,13 +1,11 @@
 //! What came back: an HTTP response or a failure → one record.
 //!
-//! Anti-bot walls are recognised here, not in `extract`, because the HTTP
-//! status is the strongest sign of one.
-
-use std::sync::LazyLock;
+//! Anti-bot walls are recognised by [`fetch::anti_bot`], not in `extract`,
+//! because the HTTP status is the strongest sign of one.
 
 use url::Url;
 
-use crate::fetch::{Failure, Response};
+use crate::fetch::{self, Failure, Response};
 use crate::model::{Report, Source, Status};
 
 /// The record of a URL that could not be fetched.
@@ -25,11 +23,14 @@ pub fn read_response(url: &Url, response: &Response) -> Report {
     source.fetched_at = Some(response.fetched_at.clone());
 
     let report = crate::extract_bytes(&response.body, source, response.charset());
-    if let Some(reason) = anti_bot(response.status, &response.body) {
+    if let Some(reason) = fetch::anti_bot(response.status, &response.body) {
         return without_tables(report, Status::NotAReport, reason);
     }
     if !(200..300).contains(&response.status) {
-        let reason = format!("HTTP {}", status_text(response.status));
+        let mut reason = format!("HTTP {}", status_text(response.status));
+        if response.attempts > 1 {
+            reason.push_str(&format!(" ({} attempts)", response.attempts));
+        }
         return without_tables(report, Status::Error, reason);
     }
     report
@@ -39,57 +40,6 @@ pub fn read_response(url: &Url, response: &Response) -> Report {
 /// nothing else: a challenge or error page's "tables" are not data.
 fn without_tables(report: Report, status: Status, reason: String) -> Report {
     Report::empty(report.source, status, Some(reason))
-}
-
-/// Marks of the JavaScript challenge pages Chinese government sites sit
-/// behind, with the product they reveal.
-const CHALLENGE_MARKS: &[(&str, &str)] = &[
-    ("$_ts", "Ruishu (瑞数)"),
-    ("__jsl_clearance", "Jiasule (加速乐)"),
-    ("acw_sc__v2", "Alibaba Cloud WAF"),
-    ("_waf_", "a web application firewall"),
-    ("/cdn-cgi/challenge-platform", "Cloudflare"),
-    ("challenge-form", "a browser check"),
-];
-
-/// Challenge pages are small (a script and little else); a real report
-/// page that happens to quote a mark is not one.
-const CHALLENGE_MAX_BYTES: usize = 32 * 1024;
-
-/// The reason a response is an anti-bot wall, if it is one.
-fn anti_bot(status: u16, body: &[u8]) -> Option<String> {
-    let mark = (body.len() <= CHALLENGE_MAX_BYTES)
-        .then(|| challenge_marks().find(body))
-        .flatten()
-        .and_then(|m| {
-            CHALLENGE_MARKS
-                .iter()
-                .find(|(mark, _)| mark.as_bytes() == m.as_bytes())
-        });
-    match (status, mark) {
-        (412 | 521, Some((_, product))) => Some(format!(
-            "an anti-bot challenge (HTTP {status}, {product}): the server wants a browser that runs its JavaScript"
-        )),
-        (412 | 521, None) => Some(format!(
-            "an anti-bot challenge (HTTP {status}): the server wants a browser that runs its JavaScript"
-        )),
-        (_, Some((_, product))) => Some(format!(
-            "an anti-bot challenge page ({product}, HTTP {status}) instead of the report"
-        )),
-        _ => None,
-    }
-}
-
-/// All marks as one searcher, built once.
-fn challenge_marks() -> &'static regex::bytes::Regex {
-    static MARKS: LazyLock<regex::bytes::Regex> = LazyLock::new(|| {
-        let alternatives: Vec<String> = CHALLENGE_MARKS
-            .iter()
-            .map(|(mark, _)| regex::escape(mark))
-            .collect();
-        regex::bytes::Regex::new(&alternatives.join("|")).expect("escaped literals form a regex")
-    });
-    &MARKS
 }
 
 fn status_text(status: u16) -> String {
