@@ -117,6 +117,8 @@ fn each_fault_ends_as_the_right_record() {
         let reply = match path {
             "/robots.txt" => Reply::ok("text/plain", "User-agent: *\nDisallow: /private/\n"),
             "/utf8.html" => Reply::ok("text/html; charset=utf-8", pingtan.clone()),
+            "/gzipped.html" => Reply::ok("text/html; charset=utf-8", gzip(&pingtan))
+                .header("Content-Encoding", "gzip"),
             "/gbk.html" => Reply::ok("text/html; charset=GBK", pingtan_gbk.clone()),
             // GBK bytes the server calls UTF-8, with no meta to say otherwise.
             "/mislabelled.txt" => Reply::ok("text/plain; charset=utf-8", seed_gbk.clone()),
@@ -155,6 +157,7 @@ fn each_fault_ends_as_the_right_record() {
     let dir = tempfile::tempdir().unwrap();
     let paths = [
         "/utf8.html",
+        "/gzipped.html",
         "/gbk.html",
         "/mislabelled.txt",
         "/flaky.html",
@@ -206,7 +209,7 @@ fn each_fault_ends_as_the_right_record() {
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(
-        err.contains("urls.txt:22: skipped: not an http(s) URL"),
+        err.contains("urls.txt:23: skipped: not an http(s) URL"),
         "{err}"
     );
     assert!(err.contains("1 line(s) repeat a URL"), "{err}");
@@ -222,6 +225,7 @@ fn each_fault_ends_as_the_right_record() {
 
     for (path, truth, encoding) in [
         ("/utf8.html", "09_pingtan-2024.truth.csv", "UTF-8"),
+        ("/gzipped.html", "09_pingtan-2024.truth.csv", "UTF-8"),
         ("/gbk.html", "09_pingtan-2024.truth.csv", "gb18030"),
         (
             "/mislabelled.txt",
@@ -387,6 +391,14 @@ fn rerun_retry_failed_and_offline() {
         "--quiet prints nothing: {}",
         stderr(&o)
     );
+    let head = server.heads("/report.html").remove(0).to_ascii_lowercase();
+    assert!(head.contains("user-agent: xxgk/"), "{head}");
+    for coding in ["gzip", "deflate", "br"] {
+        assert!(
+            head.contains(coding),
+            "accept-encoding lacks {coding}: {head}"
+        );
+    }
 
     healed.store(true, std::sync::atomic::Ordering::SeqCst);
     let hits = server.total_hits();

@@ -78,6 +78,8 @@ pub struct Server {
     pub addr: SocketAddr,
     /// Path → the instants it was requested.
     hits: Arc<Mutex<HashMap<String, Vec<Instant>>>>,
+    /// Path → the request heads (request line and headers) received.
+    heads: Arc<Mutex<HashMap<String, Vec<String>>>>,
 }
 
 impl Server {
@@ -87,10 +89,12 @@ impl Server {
     ) -> Server {
         let handler: Arc<Handler> = Arc::new(handler);
         let hits = Arc::new(Mutex::new(HashMap::new()));
+        let heads = Arc::new(Mutex::new(HashMap::new()));
         let std_listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
         std_listener.set_nonblocking(true).unwrap();
         let addr = std_listener.local_addr().unwrap();
         let server_hits = hits.clone();
+        let server_heads = heads.clone();
         std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
@@ -107,11 +111,12 @@ impl Server {
                     let _ = stream.set_nodelay(true);
                     let handler = handler.clone();
                     let hits = server_hits.clone();
-                    tokio::spawn(serve_connection(stream, handler, hits));
+                    let heads = server_heads.clone();
+                    tokio::spawn(serve_connection(stream, handler, hits, heads));
                 }
             });
         });
-        Server { addr, hits }
+        Server { addr, hits, heads }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -133,6 +138,16 @@ impl Server {
             .unwrap_or_default()
     }
 
+    /// The request heads received for `path`, in order.
+    pub fn heads(&self, path: &str) -> Vec<String> {
+        self.heads
+            .lock()
+            .unwrap()
+            .get(path)
+            .cloned()
+            .unwrap_or_default()
+    }
+
     pub fn total_hits(&self) -> usize {
         self.hits.lock().unwrap().values().map(Vec::len).sum()
     }
@@ -142,12 +157,19 @@ async fn serve_connection(
     mut stream: TcpStream,
     handler: Arc<Handler>,
     hits: Arc<Mutex<HashMap<String, Vec<Instant>>>>,
+    heads: Arc<Mutex<HashMap<String, Vec<String>>>>,
 ) {
     let mut buf = Vec::new();
     loop {
-        let Some(path) = read_request(&mut stream, &mut buf).await else {
+        let Some((path, head)) = read_request(&mut stream, &mut buf).await else {
             return;
         };
+        heads
+            .lock()
+            .unwrap()
+            .entry(path.clone())
+            .or_default()
+            .push(head);
         let seen = {
             let mut hits = hits.lock().unwrap();
             let times = hits.entry(path.clone()).or_default();
@@ -164,14 +186,15 @@ async fn serve_connection(
     }
 }
 
-/// Reads one request head; returns its path. Bodies are not expected (GET only).
-async fn read_request(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Option<String> {
+/// Reads one request head; returns its path and the head. Bodies are not
+/// expected (GET only).
+async fn read_request(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Option<(String, String)> {
     loop {
         if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
             let head = String::from_utf8_lossy(&buf[..end]).into_owned();
             buf.drain(..end + 4);
             let path = head.split_whitespace().nth(1)?.to_string();
-            return Some(path);
+            return Some((path, head));
         }
         let mut chunk = [0u8; 4096];
         let n = stream.read(&mut chunk).await.ok()?;
