@@ -31,12 +31,11 @@ use super::{EXIT_FAILURE, EXIT_NOT_ALL_REPORTS};
 #[command(after_help = "Examples:\n  \
 xxgk crawl urls.txt -o reports.jsonl                  # crawl; rerun the same line to resume\n  \
 xxgk crawl urls.txt -o reports.jsonl --retry-failed   # redo only the URLs that ended in error\n  \
-xxgk crawl urls.txt -o again.jsonl --offline --cache-dir reports.cache\n  \
-                                                      # re-extract from the cache, no network\n  \
+xxgk crawl urls.txt -o v2.jsonl --offline --cache-dir reports.cache  # re-extract, no network\n  \
 xxgk crawl urls.txt -o cells.csv --format csv-long -j 32 --per-host 4 --delay 200ms\n\n\
 Retries: connect errors, timeouts, broken connections, 5xx, 408 and 429 are retried --retries \
 times with exponential backoff (--backoff, doubled each time, with jitter), honouring \
-Retry-After; other 4xx are final. Proxies come from HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and \
+Retry-After; other 4xx and anti-bot walls (HTTP 412/521, JS challenges) are final. Proxies come from HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and \
 NO_PROXY.\n\n\
 Exit codes: 0 every URL is a report; 1 some URL is not a report; 2 some URL ended in error, \
 or the crawl could not run; 130 interrupted (rerun to resume).")]
