@@ -825,3 +825,107 @@ fn ctrl_c_stops_cleanly_and_the_rerun_finishes() {
     assert_eq!(all.len(), PAGES);
     assert!(all.values().all(|r| r.status == Status::Complete));
 }
+
+/// A server with a self-signed certificate (`openssl s_server`, from the
+/// `openssl` package): a TLS error that says what to do, and `--insecure`
+/// getting through with one warning.
+#[test]
+fn broken_certificates_are_named_and_insecure_accepts_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let (key, cert) = (dir.path().join("key.pem"), dir.path().join("cert.pem"));
+    let made = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            "/CN=localhost",
+            "-days",
+            "1",
+        ])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("this test needs the openssl command (Debian package openssl)");
+    assert!(made.status.success(), "{}", stderr(&made));
+    let port = {
+        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        probe.local_addr().unwrap().port()
+    };
+    let _server = KillOnDrop(
+        Command::new("openssl")
+            .args([
+                "s_server",
+                "-quiet",
+                "-www",
+                "-accept",
+                &format!("127.0.0.1:{port}"),
+            ])
+            .arg("-cert")
+            .arg(&cert)
+            .arg("-key")
+            .arg(&key)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "openssl s_server did not start");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+
+    let list = write_list(dir.path(), &[format!("https://127.0.0.1:{port}/")]);
+    let strict = dir.path().join("strict.jsonl");
+    let o = run(&[
+        "crawl",
+        &list,
+        "-o",
+        strict.to_str().unwrap(),
+        "-q",
+        "--retries",
+        "0",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let r = &records(&strict)[0];
+    assert_eq!(r.status, Status::Error);
+    let reason = r.reason.as_deref().unwrap();
+    assert!(reason.starts_with("TLS handshake failed"), "{reason}");
+    assert!(reason.contains("--insecure"), "{reason}");
+
+    let lax = dir.path().join("lax.jsonl");
+    let o = run(&[
+        "crawl",
+        &list,
+        "-o",
+        lax.to_str().unwrap(),
+        "--insecure",
+        "--retries",
+        "0",
+        "--ignore-robots",
+    ]);
+    let err = stderr(&o);
+    assert_eq!(err.matches("--insecure").count(), 1, "warned once: {err}");
+    let r = &records(&lax)[0];
+    assert_eq!(r.source.http_status, Some(200), "{:?}", r.reason);
+    assert_eq!(
+        r.status,
+        Status::NotAReport,
+        "s_server's status page is no report"
+    );
+}
+
+/// A child process that ends with the test, even a failing one.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
