@@ -452,6 +452,44 @@ fn rerun_retry_failed_and_offline() {
         assert_eq!(offline[url].applications, first[url].applications, "{url}");
     }
 
+    // Online into a new file with the same cache: everything comes from the
+    // cache; with --refresh, everything is fetched again.
+    let pages = || ["/report.html", "/down.html", "/gone.html"].map(|p| server.hits(p));
+    let before = pages();
+    let cached = dir.path().join("cached.jsonl");
+    let o = run(&[
+        "crawl",
+        &list,
+        "--out",
+        cached.to_str().unwrap(),
+        "--cache-dir",
+        cache.to_str().unwrap(),
+        "--delay",
+        "0",
+        "-q",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(pages(), before, "a cached response is not fetched again");
+    let refreshed = dir.path().join("refreshed.jsonl");
+    let o = run(&[
+        "crawl",
+        &list,
+        "--out",
+        refreshed.to_str().unwrap(),
+        "--cache-dir",
+        cache.to_str().unwrap(),
+        "--delay",
+        "0",
+        "-q",
+        "--refresh",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(
+        pages(),
+        before.map(|n| n + 1),
+        "--refresh fetches every page again"
+    );
+
     // Offline with an empty cache: every URL is an error that says why.
     let empty = dir.path().join("empty.jsonl");
     let o = run(&[
