@@ -111,7 +111,7 @@ pub struct Args {
     #[arg(long, conflicts_with = "offline")]
     retry_failed: bool,
 
-    /// Fetch every page again instead of reading cached responses.
+    /// Fetch the URLs still to do over the network even when their response is cached.
     #[arg(long, conflicts_with = "offline")]
     refresh: bool,
 
