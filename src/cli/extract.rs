@@ -1,7 +1,7 @@
 //! `xxgk extract FILE...`: saved pages and text dumps → records.
 
 use std::io::{self, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -92,7 +92,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn read_one(path: &PathBuf) -> Result<Report, Error> {
+fn read_one(path: &Path) -> Result<Report, Error> {
     if path.as_os_str() == "-" {
         let mut bytes = Vec::new();
         io::stdin()

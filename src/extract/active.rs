@@ -27,7 +27,7 @@ pub fn extract(rows: &[Row], template: Template, out: &mut Extraction) {
             continue;
         }
         let own: Vec<&Cell> = row.values.iter().filter(|c| !c.is_copy).collect();
-        let all: Vec<&Cell> = row.values.iter().collect();
+        let all = row.values_without_colspan_copies();
         let Some(cells) = [own, all]
             .into_iter()
             .find(|c| c.len() == spec.columns.len())

@@ -49,7 +49,7 @@ pub fn extract(rows: &[Row], doc: &Document, template: Template, out: &mut Extra
                 if inside && row.label().is_some_and(|l| l.chars().count() < 60) {
                     out.warn(
                         "extra_row",
-                        Some(format!("{TABLE}")),
+                        Some(TABLE.to_string()),
                         format!(
                             "row {:?} in table 三 is not a template row; its values were not used",
                             row.label().unwrap_or_default()
@@ -119,7 +119,7 @@ fn place_row(
             return;
         }
     }
-    let values: Vec<&Cell> = row.values.iter().collect();
+    let values = row.values_without_colspan_copies();
     let own: Vec<&Cell> = row.values.iter().filter(|c| !c.is_copy).collect();
     let layout = |n: usize| -> Option<Vec<&'static str>> {
         let mut cols = APPLICANT_COLUMNS.to_vec();

@@ -122,7 +122,7 @@ fn by_row_label(value_rows: &[&Row], out: &mut Extraction) -> bool {
         } else {
             return false;
         };
-        if row.values.len() != REVIEW_COLUMNS.len() {
+        if row.values_without_colspan_copies().len() != REVIEW_COLUMNS.len() {
             return false;
         }
         found.push((group, row));
@@ -133,7 +133,10 @@ fn by_row_label(value_rows: &[&Row], out: &mut Extraction) -> bool {
             .all(|r| found.iter().filter(|(g, _)| g == r).count() == 1);
     if complete {
         for (group, row) in found {
-            for (col, cell) in REVIEW_COLUMNS.iter().zip(&row.values) {
+            for (col, cell) in REVIEW_COLUMNS
+                .iter()
+                .zip(row.values_without_colspan_copies())
+            {
                 out.put(TABLE, group, col, cell, CellKind::Count);
             }
         }

@@ -47,6 +47,29 @@ impl Cell {
     }
 }
 
+impl Row {
+    /// The row's value cells without the slots a `colspan` repeats to the
+    /// right of its cell. A rowspan's copy from the row above stays (it is
+    /// this row's value too), but a colspan's copy is the same number again:
+    /// counting it would let a row missing a cell look complete and shift.
+    pub fn values_without_colspan_copies(&self) -> Vec<&Cell> {
+        let mut kept = Vec::new();
+        let mut previous: Option<&Cell> = None;
+        for cell in &self.values {
+            let continues_left = cell.is_copy
+                && previous.is_some_and(|p| {
+                    p.text == cell.text
+                        && p.column.zip(cell.column).is_some_and(|(a, b)| a + 1 == b)
+                });
+            if !continues_left {
+                kept.push(cell);
+            }
+            previous = Some(cell);
+        }
+        kept
+    }
+}
+
 fn is_value(v: &CellValue) -> bool {
     !matches!(v, CellValue::Text)
 }
@@ -68,6 +91,10 @@ pub fn logical_rows(doc: &Document) -> Vec<Row> {
     rows
 }
 
+/// The most label lines a text row keeps (table 三's header and first row
+/// label come to a dozen).
+const MAX_LABEL_RUN: usize = 32;
+
 /// Text dumps: a run of label lines followed by a run of value lines is a row.
 #[derive(Default)]
 struct TextRow {
@@ -85,6 +112,15 @@ impl TextRow {
             self.values.extend(values);
             return;
         }
+        if is_garbled_value(line) {
+            // A cell that should hold a number but does not: it keeps its
+            // slot (null, with a warning) instead of splitting the row.
+            if self.labels.is_empty() && self.values.is_empty() {
+                self.block = block;
+            }
+            self.values.push(Cell::from_text(line.trim(), None, false));
+            return;
+        }
         if !self.values.is_empty() {
             self.finish(rows);
         }
@@ -97,6 +133,11 @@ impl TextRow {
             return;
         }
         self.labels.push(key(line));
+        // A run this long is prose, not a row's labels; keeping only its end
+        // keeps every later label scan short on pages of thousands of lines.
+        if self.labels.len() > MAX_LABEL_RUN {
+            self.labels.remove(0);
+        }
     }
 
     fn finish(&mut self, rows: &mut Vec<Row>) {
@@ -142,6 +183,25 @@ fn value_line(line: &str) -> Option<Vec<Cell>> {
     (any_number && cells.iter().all(|c| is_value(&c.value))).then_some(cells)
 }
 
+/// A short text with digits, no Chinese, that is not a number (`9x3`, `1O`,
+/// `#12`): a damaged value, never a row label, since every label of the
+/// template is Chinese. Item numbers standing alone (`1.`, `(2)`) are labels.
+fn is_garbled_value(text: &str) -> bool {
+    let text = text.trim();
+    let bare = text.trim_matches(|c: char| matches!(c, '(' | ')' | '（' | '）' | '.' | '、'));
+    let is_item_number =
+        bare.len() < text.len() && !bare.is_empty() && bare.bytes().all(|b| b.is_ascii_digit());
+    text.chars().count() <= 12
+        && text
+            .chars()
+            .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+        && text
+            .chars()
+            .all(|c| (c as u32) < 0x2E80 || ('\u{FF01}'..='\u{FF5E}').contains(&c))
+        && !is_item_number
+        && parse_cell(text) == CellValue::Text
+}
+
 /// Grid rows: the label cells come first, the value cells after them.
 fn grid_rows(block: usize, grid: &Grid, rows: &mut Vec<Row>) {
     let parsed: Vec<Vec<Cell>> = grid
@@ -160,11 +220,22 @@ fn grid_rows(block: usize, grid: &Grid, rows: &mut Vec<Row>) {
         let start = match (starts[r], usual_start) {
             // Text in a value column (e.g. `见附件`) must not turn into a label
             // and shift the row: the grid's usual start decides.
-            (Some(s), Some(u)) if s > u && has_label(&cells[..u]) => Some(u),
+            (Some(s), Some(u))
+                if s > u
+                    && (has_label(&cells[..u])
+                        || cells[u..s]
+                            .iter()
+                            .all(|c| is_value(&c.value) || is_garbled_value(&c.text))) =>
+            {
+                Some(u)
+            }
             (None, Some(u)) if has_label(&cells[..u.min(cells.len())]) && cells.len() > u => {
                 // No numbers at all, but the label part is there: a row whose
                 // cells are all blank is still a data row.
-                cells[u..].iter().all(|c| is_value(&c.value)).then_some(u)
+                cells[u..]
+                    .iter()
+                    .all(|c| is_value(&c.value) || is_garbled_value(&c.text))
+                    .then_some(u)
             }
             (s, _) => s,
         };
@@ -195,11 +266,12 @@ fn grid_rows(block: usize, grid: &Grid, rows: &mut Vec<Row>) {
     }
 }
 
-/// Start of the run of value cells that ends the row, if it holds a number.
+/// Start of the run of value cells (damaged ones included) that ends the
+/// row, if it holds a number.
 fn value_suffix_start(cells: &[Cell]) -> Option<usize> {
     let start = cells
         .iter()
-        .rposition(|c| !is_value(&c.value))
+        .rposition(|c| !is_value(&c.value) && !is_garbled_value(&c.text))
         .map_or(0, |i| i + 1);
     cells[start..]
         .iter()
@@ -239,6 +311,16 @@ mod tests {
         assert_eq!(rows[0].labels, ["(三)不予公开", "1.属于国家秘密"]);
         assert_eq!(rows[0].values.len(), 2);
         assert_eq!(rows[1].labels, ["2.其他法律行政法规禁止公开"]);
+    }
+
+    #[test]
+    fn a_garbled_value_in_a_text_dump_keeps_its_slot() {
+        let doc = flatten("一、本年新收\n\n98\n\n1O\n\n1\n\n二、上年结转\n\n1\n");
+        let rows = logical_rows(&doc);
+        assert_eq!(rows[0].labels, ["一、本年新收"]);
+        assert_eq!(rows[0].values.len(), 3);
+        assert_eq!(rows[0].values[1].value, CellValue::Text);
+        assert_eq!(rows[1].labels, ["二、上年结转"]);
     }
 
     #[test]

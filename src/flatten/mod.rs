@@ -2,6 +2,7 @@
 //! and every data table as a [`Grid`] with its spans expanded. Knows nothing of
 //! the report template.
 
+pub mod depth;
 mod html;
 pub mod normalize;
 mod text;
