@@ -78,14 +78,17 @@ pub fn nests_too_deep(html: &str) -> bool {
             Some(b'/') => (true, 1),
             _ => (false, 0),
         };
-        let name: String = rest[name_start..]
+        let len = rest[name_start..]
             .iter()
             .take_while(|b| b.is_ascii_alphanumeric())
-            .map(|b| b.to_ascii_lowercase() as char)
-            .collect();
-        if name.is_empty() || !rest[name_start].is_ascii_alphabetic() {
+            .count();
+        if len == 0 || !rest[name_start].is_ascii_alphabetic() {
             continue;
         }
+        // Tag names are ASCII alphanumerics, so this slice is valid UTF-8.
+        let name = std::str::from_utf8(&rest[name_start..name_start + len])
+            .unwrap_or_default()
+            .to_ascii_lowercase();
         if closing {
             stack.pop_to(&name);
             continue;
@@ -124,30 +127,43 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 
-/// Open elements, with a count per name so that an end tag with no open
-/// element of its name costs nothing.
+/// Open elements as small ids, with a count per name so that an end tag
+/// with no open element of its name costs nothing.
 #[derive(Default)]
 struct Stack {
-    names: Vec<String>,
-    open: HashMap<String, usize>,
+    ids: HashMap<String, usize>,
+    names: Vec<usize>,
+    open: Vec<usize>,
 }
 
 impl Stack {
+    fn id(&mut self, name: &str) -> usize {
+        if let Some(&id) = self.ids.get(name) {
+            return id;
+        }
+        let id = self.open.len();
+        self.ids.insert(name.to_string(), id);
+        self.open.push(0);
+        id
+    }
+
     fn push(&mut self, name: String) {
-        *self.open.entry(name.clone()).or_default() += 1;
-        self.names.push(name);
+        let id = self.id(&name);
+        self.open[id] += 1;
+        self.names.push(id);
     }
 
     /// Pops up to and including the innermost open `name`, if any is open.
     fn pop_to(&mut self, name: &str) {
-        if self.open.get(name).is_none_or(|&n| n == 0) {
+        let Some(&id) = self.ids.get(name) else {
+            return;
+        };
+        if self.open[id] == 0 {
             return;
         }
         while let Some(top) = self.names.pop() {
-            if let Some(n) = self.open.get_mut(&top) {
-                *n -= 1;
-            }
-            if top == name {
+            self.open[top] -= 1;
+            if top == id {
                 return;
             }
         }
@@ -156,16 +172,30 @@ impl Stack {
     /// Pops to the innermost of `names` when it lies within [`SEARCH`] of the
     /// top and no element of `boundaries` is above it.
     fn pop_to_nearest(&mut self, names: &[&str], boundaries: &[&str]) {
+        let ids = |list: &[&str]| -> Vec<usize> {
+            list.iter()
+                .filter_map(|n| self.ids.get(*n).copied())
+                .collect()
+        };
+        let (wanted, stops) = (ids(names), ids(boundaries));
+        if wanted.iter().all(|&id| self.open[id] == 0) {
+            return;
+        }
         let found = self
             .names
             .iter()
             .rev()
             .take(SEARCH)
-            .take_while(|n| !boundaries.contains(&n.as_str()))
-            .find(|n| names.contains(&n.as_str()))
-            .cloned();
-        if let Some(name) = found {
-            self.pop_to(&name);
+            .take_while(|id| !stops.contains(id))
+            .find(|id| wanted.contains(id))
+            .copied();
+        if let Some(id) = found {
+            while let Some(top) = self.names.pop() {
+                self.open[top] -= 1;
+                if top == id {
+                    return;
+                }
+            }
         }
     }
 
