@@ -2,7 +2,7 @@
 //! belong to it, the same shape whether the page gave an HTML grid (values
 //! keep their column) or a text dump with one cell per line (values in order).
 
-use super::value::{CellValue, parse_cell};
+use super::value::{CellValue, may_be_in_a_value, parse_cell};
 use crate::flatten::normalize::key;
 use crate::flatten::{Block, Document, Grid};
 
@@ -165,7 +165,7 @@ impl TextRow {
 /// (`0 1 1 0 2`). Blank lines are separators, not values.
 fn value_line(line: &str) -> Option<Vec<Cell>> {
     let line = line.trim();
-    if line.is_empty() {
+    if line.is_empty() || !line.chars().all(may_be_in_a_value) {
         return None;
     }
     let single = parse_cell(line);

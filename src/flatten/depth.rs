@@ -85,22 +85,26 @@ pub fn nests_too_deep(html: &str) -> bool {
         if len == 0 || !rest[name_start].is_ascii_alphabetic() {
             continue;
         }
-        // Tag names are ASCII alphanumerics, so this slice is valid UTF-8.
-        let name = std::str::from_utf8(&rest[name_start..name_start + len])
-            .unwrap_or_default()
-            .to_ascii_lowercase();
+        // Lowered into a buffer (no allocation per tag); names longer than it
+        // are told apart by their first 16 letters, enough for an estimate.
+        let mut buffer = [0u8; 16];
+        let len = len.min(buffer.len());
+        buffer[..len].copy_from_slice(&rest[name_start..name_start + len]);
+        buffer.make_ascii_lowercase();
+        // ASCII alphanumerics only, so always valid UTF-8.
+        let name = std::str::from_utf8(&buffer[..len]).unwrap_or_default();
         if closing {
-            stack.pop_to(&name);
+            stack.pop_to(name);
             continue;
         }
-        if RAW_TEXT.contains(&name.as_str()) {
-            at += end_tag(rest, &name).unwrap_or(rest.len());
+        if RAW_TEXT.contains(&name) {
+            at += end_tag(rest, name).unwrap_or(rest.len());
             continue;
         }
-        if VOID.contains(&name.as_str()) {
+        if VOID.contains(&name) {
             continue;
         }
-        stack.close_implied(&name);
+        stack.close_implied(name);
         stack.push(name);
         if stack.names.len() > MAX_NESTING {
             return true;
@@ -147,8 +151,8 @@ impl Stack {
         id
     }
 
-    fn push(&mut self, name: String) {
-        let id = self.id(&name);
+    fn push(&mut self, name: &str) {
+        let id = self.id(name);
         self.open[id] += 1;
         self.names.push(id);
     }
@@ -172,13 +176,9 @@ impl Stack {
     /// Pops to the innermost of `names` when it lies within [`SEARCH`] of the
     /// top and no element of `boundaries` is above it.
     fn pop_to_nearest(&mut self, names: &[&str], boundaries: &[&str]) {
-        let ids = |list: &[&str]| -> Vec<usize> {
-            list.iter()
-                .filter_map(|n| self.ids.get(*n).copied())
-                .collect()
-        };
-        let (wanted, stops) = (ids(names), ids(boundaries));
-        if wanted.iter().all(|&id| self.open[id] == 0) {
+        let id_of = |name: &&str| self.ids.get(*name).copied();
+        let is = |list: &[&str], id: usize| list.iter().filter_map(id_of).any(|i| i == id);
+        if !names.iter().filter_map(id_of).any(|id| self.open[id] > 0) {
             return;
         }
         let found = self
@@ -186,8 +186,8 @@ impl Stack {
             .iter()
             .rev()
             .take(SEARCH)
-            .take_while(|id| !stops.contains(id))
-            .find(|id| wanted.contains(id))
+            .take_while(|&&id| !is(boundaries, id))
+            .find(|&&id| is(names, id))
             .copied();
         if let Some(id) = found {
             while let Some(top) = self.names.pop() {
