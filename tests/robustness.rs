@@ -173,6 +173,41 @@ fn extreme_spans_are_bounded() {
     }
 }
 
+/// Slots and text bytes of every grid of a page, after span expansion.
+fn grid_size(html: &str) -> (usize, usize) {
+    let doc = xxgk::flatten::flatten(html);
+    let cells = doc.blocks.iter().flat_map(|b| match b {
+        xxgk::flatten::Block::Table(g) => g.rows.iter().flatten().collect::<Vec<_>>(),
+        xxgk::flatten::Block::Text(_) => Vec::new(),
+    });
+    cells.fold((0, 0), |(n, bytes), c| (n + 1, bytes + c.text.len()))
+}
+
+#[test]
+fn span_expansion_cannot_blow_a_small_page_up() {
+    // 360 KB: 10,000 rows, each one cell spanning 1,000 columns (10 million
+    // slots if expanded; it took 1.8 GB before expansion had a budget).
+    let mut wide = String::from("<table>");
+    for i in 0..10_000 {
+        write!(wide, "<tr><td colspan=1000>x{i}</td></tr>").unwrap();
+    }
+    let (slots, _) = grid_size(&wide);
+    assert!(slots <= 300_000, "{slots} slots");
+    assert!((10_000..).contains(&slots), "every cell still appears once");
+
+    // 300 KB of text spanning every row and column below it.
+    let mut tall = format!(
+        "<table><tr><td rowspan=0 colspan=1000>{}</td></tr>",
+        "长".repeat(100_000)
+    );
+    for i in 0..10_000 {
+        write!(tall, "<tr><td>{i}</td></tr>").unwrap();
+    }
+    let (_, bytes) = grid_size(&tall);
+    assert!(bytes <= 8 << 20, "{bytes} bytes of cell text");
+    extract(tall.as_bytes());
+}
+
 #[test]
 fn binary_and_empty_inputs_are_not_reports() {
     assert_eq!(extract(b"").status, Status::NotAReport);

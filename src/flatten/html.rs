@@ -312,22 +312,31 @@ fn layout(rows: Vec<Vec<RawCell>>) -> Grid {
         .unwrap_or(0)
         .min(MAX_GRID_WIDTH);
     let row_count = rows.len();
+    let mut budget = CopyBudget::default();
     // For each column: the text spanning down into it and how many rows remain.
     let mut pending: Vec<Option<(String, usize)>> = vec![None; natural_width];
     let mut grid = Grid::default();
     for (r, raw_row) in rows.into_iter().enumerate() {
         let own_width: usize = raw_row.iter().map(|c| c.colspan).sum();
         let incoming = pending.iter().filter(|p| p.is_some()).count();
-        if own_width + incoming > natural_width {
+        if own_width + incoming > natural_width || budget.is_spent() {
             pending.iter_mut().for_each(|p| *p = None);
         }
-        let mut slots: Vec<Option<Cell>> = vec![None; natural_width];
+        // Grown as cells land, not sized to the widest row: the collected row
+        // keeps this allocation, and 10,000 short rows under one wide row
+        // would otherwise hold 10,000 wide buffers.
+        let mut slots: Vec<Option<Cell>> = Vec::new();
         for (c, p) in pending.iter_mut().enumerate() {
             if let Some((text, left)) = p {
-                slots[c] = Some(Cell {
-                    text: text.clone(),
-                    is_copy: true,
-                });
+                if budget.take(text) {
+                    if slots.len() <= c {
+                        slots.resize(c + 1, None);
+                    }
+                    slots[c] = Some(Cell {
+                        text: text.clone(),
+                        is_copy: true,
+                    });
+                }
                 *left -= 1;
                 if *left == 0 {
                     *p = None;
@@ -342,13 +351,21 @@ fn layout(rows: Vec<Vec<RawCell>>) -> Grid {
             if col >= MAX_GRID_WIDTH {
                 break;
             }
-            let end = (col + cell.colspan).min(MAX_GRID_WIDTH);
+            let (colspan, rowspan) = if budget.is_spent() {
+                (1, 1)
+            } else {
+                (cell.colspan, cell.rowspan)
+            };
+            let end = (col + colspan).min(MAX_GRID_WIDTH);
             if end > slots.len() {
                 slots.resize(end, None);
                 pending.resize(end, None);
             }
-            let rows_below = cell.rowspan.min(row_count - r) - 1;
+            let rows_below = rowspan.min(row_count - r) - 1;
             for c in col..end {
+                if c != col && !budget.take(&cell.text) {
+                    break;
+                }
                 slots[c] = Some(Cell {
                     text: cell.text.clone(),
                     is_copy: c != col,
@@ -362,6 +379,7 @@ fn layout(rows: Vec<Vec<RawCell>>) -> Grid {
         while slots.last().is_some_and(Option::is_none) {
             slots.pop();
         }
+        budget.slots += slots.len();
         let row: Vec<Cell> = slots
             .into_iter()
             .map(|s| {
@@ -374,6 +392,36 @@ fn layout(rows: Vec<Vec<RawCell>>) -> Grid {
         grid.rows.push(row);
     }
     grid
+}
+
+/// What span expansion may add to one grid. A report table has a few
+/// hundred slots; a hostile one (10,000 rows under `colspan=1000`, or a long
+/// text with `rowspan=0`) would otherwise turn a page of kilobytes into
+/// gigabytes. Once spent, spans are no longer expanded: every cell still
+/// appears once.
+#[derive(Default)]
+struct CopyBudget {
+    slots: usize,
+    copied_bytes: usize,
+}
+
+impl CopyBudget {
+    const MAX_SLOTS: usize = 200_000;
+    const MAX_COPIED_BYTES: usize = 4 << 20;
+
+    fn is_spent(&self) -> bool {
+        self.slots >= Self::MAX_SLOTS || self.copied_bytes >= Self::MAX_COPIED_BYTES
+    }
+
+    /// Accounts for one more copy of `text`; false when the budget is spent.
+    fn take(&mut self, text: &str) -> bool {
+        if self.is_spent() {
+            return false;
+        }
+        self.slots += 1;
+        self.copied_bytes += text.len() + std::mem::size_of::<Cell>();
+        true
+    }
 }
 
 #[cfg(test)]
