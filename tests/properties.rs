@@ -189,7 +189,7 @@ fn garble() -> impl Strategy<Value = fn(&str) -> String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
     #[test]
     fn a_garbled_cell_becomes_null_and_nothing_else_changes(

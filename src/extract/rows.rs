@@ -183,15 +183,16 @@ fn value_line(line: &str) -> Option<Vec<Cell>> {
     (any_number && cells.iter().all(|c| is_value(&c.value))).then_some(cells)
 }
 
-/// A short text with digits, no Chinese, that is not a number (`9x3`, `1O`,
-/// `#12`): a damaged value, never a row label, since every label of the
-/// template is Chinese. Item numbers standing alone (`1.`, `(2)`) are labels.
+/// A short text (≤ 32 characters) with digits, no Chinese, that is not a
+/// number (`9x3`, `1O`, `#12`, `5.5.5`): a damaged value, never a row label,
+/// since every label of the template is Chinese. Item numbers standing alone
+/// (`1.`, `(2)`) are labels.
 fn is_garbled_value(text: &str) -> bool {
     let text = text.trim();
     let bare = text.trim_matches(|c: char| matches!(c, '(' | ')' | '（' | '）' | '.' | '、'));
     let is_item_number =
         bare.len() < text.len() && !bare.is_empty() && bare.bytes().all(|b| b.is_ascii_digit());
-    text.chars().count() <= 12
+    text.chars().count() <= 32
         && text
             .chars()
             .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
