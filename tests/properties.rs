@@ -389,3 +389,32 @@ fn undamaged_samples_match_their_truth() {
         assert_eq!(cells(&extract(&sample(name))), truth, "{name}");
     }
 }
+
+/// The shape behind a shift the deleted-cell property found: a row missing
+/// a cell whose neighbour spans two columns. The span's repeated slot must
+/// not stand in for the missing cell.
+#[test]
+fn a_colspan_copy_never_fills_a_missing_cell() {
+    static ROW: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(<td[^>]*>)(<p[^>]*>规章</p></td>)(<td[^>]*>)(<p[^>]*>0</p></td>)<td[^>]*><p[^>]*>0</p></td>").unwrap()
+    });
+    let text = sample("09_pingtan-2024.html");
+    // 规章 | 0 | 0 | 0  →  规章 | 0 (colspan=2) | 0
+    let damaged = ROW.replace(&text, "$1$2<td colspan=\"2\">$4");
+    assert_ne!(damaged, text, "the sample's 规章 row was not found");
+    let report = extract(&damaged);
+    for column in ["issued", "repealed", "in_force"] {
+        assert_eq!(
+            report.cell("active_disclosure", "regulations", column),
+            None,
+            "{column}"
+        );
+    }
+    assert!(
+        report
+            .warnings
+            .iter()
+            .any(|w| w.cell.as_deref() == Some("active_disclosure.regulations"))
+    );
+    assert_eq!(report.status, Status::Partial);
+}
