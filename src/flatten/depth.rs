@@ -67,7 +67,8 @@ pub fn nests_too_deep(html: &str) -> bool {
     let mut stack = Stack::default();
     let bytes = html.as_bytes();
     let mut at = 0;
-    while let Some(offset) = bytes[at..].iter().position(|&b| b == b'<') {
+    // str::find with a char uses memchr: fast over long runs of text.
+    while let Some(offset) = html.get(at..).and_then(|rest| rest.find('<')) {
         at += offset + 1;
         let rest = &bytes[at..];
         if rest.starts_with(b"!--") {
