@@ -43,6 +43,14 @@ pub fn extract_bytes(bytes: &[u8], mut source: Source, declared_charset: Option<
     }
     let decoded = decode::decode(bytes, declared_charset);
     source.encoding = Some(decoded.encoding.to_string());
+    if flatten::looks_like_html(&decoded.text) && flatten::depth::nests_too_deep(&decoded.text) {
+        let reason = format!(
+            "the page's elements nest more than {} deep; no report page does, \
+             and parsing such markup takes minutes, so it was not read",
+            flatten::depth::MAX_NESTING
+        );
+        return Report::empty(source, Status::NotAReport, Some(reason));
+    }
     let doc = flatten::flatten(&decoded.text);
     let mut report = extract::extract(&doc, source);
     check::check(&mut report);

@@ -31,7 +31,7 @@ pub fn extract(rows: &[Row], template: Template, out: &mut Extraction) {
             continue;
         }
         let own: Vec<&Cell> = row.values.iter().filter(|c| !c.is_copy).collect();
-        let all: Vec<&Cell> = row.values.iter().collect();
+        let all = row.values_without_colspan_copies();
         let fits = [own, all].map(|c| fit(&c, spec.columns.len()));
         let cells = match fits {
             [Fit::Cells(cells), _] | [_, Fit::Cells(cells)] => cells,

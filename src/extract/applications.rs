@@ -145,7 +145,7 @@ fn place_row(
             return;
         }
     }
-    let all: Vec<&Cell> = row.values.iter().collect();
+    let all = row.values_without_colspan_copies();
     let own: Vec<&Cell> = row.values.iter().filter(|c| !c.is_copy).collect();
     let mut columns = APPLICANT_COLUMNS.to_vec();
     if let Some(at) = subtotal_at {

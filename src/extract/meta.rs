@@ -9,6 +9,8 @@ use crate::flatten::{Block, Document};
 use crate::model::{Meta, Sections};
 
 static YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(20\d\d)\s*年").unwrap());
+/// A year as written in a title (`2023年`, `2023年度`), cut out to leave the agency.
+static YEAR_WORD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(20\d\d)\s*年度?").unwrap());
 static PERIOD_YEAR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(20\d\d)\s*年\s*1\s*月\s*1\s*日").unwrap());
 static PUBLISHED: LazyLock<Regex> = LazyLock::new(|| {
@@ -110,9 +112,7 @@ fn agency_from_title(title: &str) -> Option<String> {
     if let Some(cut) = REPORT_WORDS.iter().filter_map(|w| t.find(w)).min() {
         t.truncate(cut);
     }
-    let t = Regex::new(r"(20\d\d)\s*年度?")
-        .map(|re| re.replace_all(&t, "").into_owned())
-        .unwrap_or(t);
+    let t = YEAR_WORD.replace_all(&t, "").into_owned();
     let t: String = t
         .trim_matches(|c: char| !c.is_alphanumeric() && c != '（' && c != '）')
         .to_string();

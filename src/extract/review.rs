@@ -142,7 +142,7 @@ fn by_row_label(rows: &[Row], value_rows: &[&Row], out: &mut Extraction) -> bool
         let Some(group) = own.or_else(above) else {
             return false;
         };
-        if row.values.len() != REVIEW_COLUMNS.len() {
+        if row.values_without_colspan_copies().len() != REVIEW_COLUMNS.len() {
             return false;
         }
         found.push((group, row));
@@ -153,7 +153,10 @@ fn by_row_label(rows: &[Row], value_rows: &[&Row], out: &mut Extraction) -> bool
             .all(|r| found.iter().filter(|(g, _)| g == r).count() == 1);
     if complete {
         for (group, row) in found {
-            for (col, cell) in REVIEW_COLUMNS.iter().zip(&row.values) {
+            for (col, cell) in REVIEW_COLUMNS
+                .iter()
+                .zip(row.values_without_colspan_copies())
+            {
                 out.put(TABLE, group, col, cell, CellKind::Count);
             }
         }

@@ -2,7 +2,7 @@
 //! belong to it, the same shape whether the page gave an HTML grid (values
 //! keep their column) or a text dump with one cell per line (values in order).
 
-use super::value::{CellValue, parse_cell};
+use super::value::{CellValue, may_be_in_a_value, parse_cell};
 use crate::flatten::normalize::key;
 use crate::flatten::{Block, Document, Grid};
 use crate::template::is_row_label;
@@ -48,6 +48,29 @@ impl Cell {
     }
 }
 
+impl Row {
+    /// The row's value cells without the slots a `colspan` repeats to the
+    /// right of its cell. A rowspan's copy from the row above stays (it is
+    /// this row's value too), but a colspan's copy is the same number again:
+    /// counting it would let a row missing a cell look complete and shift.
+    pub fn values_without_colspan_copies(&self) -> Vec<&Cell> {
+        let mut kept = Vec::new();
+        let mut previous: Option<&Cell> = None;
+        for cell in &self.values {
+            let continues_left = cell.is_copy
+                && previous.is_some_and(|p| {
+                    p.text == cell.text
+                        && p.column.zip(cell.column).is_some_and(|(a, b)| a + 1 == b)
+                });
+            if !continues_left {
+                kept.push(cell);
+            }
+            previous = Some(cell);
+        }
+        kept
+    }
+}
+
 fn is_value(v: &CellValue) -> bool {
     !matches!(v, CellValue::Text)
 }
@@ -68,6 +91,10 @@ pub fn logical_rows(doc: &Document) -> Vec<Row> {
     pending.finish(&mut rows);
     rows
 }
+
+/// The most label lines a text row keeps (table 三's header and first row
+/// label come to a dozen).
+const MAX_LABEL_RUN: usize = 32;
 
 /// Text dumps: a run of label lines followed by a run of value lines is a row.
 #[derive(Default)]
@@ -91,6 +118,15 @@ impl TextRow {
             self.values.extend(values);
             return;
         }
+        if is_garbled_value(line) {
+            // A cell that should hold a number but does not: it keeps its
+            // slot (null, with a warning) instead of splitting the row.
+            if self.labels.is_empty() && self.values.is_empty() {
+                self.block = block;
+            }
+            self.values.push(Cell::from_text(line.trim(), None, false));
+            return;
+        }
         if !self.values.is_empty() {
             self.finish(rows);
         }
@@ -103,6 +139,11 @@ impl TextRow {
             return;
         }
         self.labels.push(key(line));
+        // A run this long is prose, not a row's labels; keeping only its end
+        // keeps every later label scan short on pages of thousands of lines.
+        if self.labels.len() > MAX_LABEL_RUN {
+            self.labels.remove(0);
+        }
     }
 
     fn finish(&mut self, rows: &mut Vec<Row>) {
@@ -162,7 +203,7 @@ pub fn fit<'a>(values: &[&'a Cell], width: usize) -> Fit<'a> {
 /// (`0 1 1 0 2`). Blank lines are separators, not values.
 fn value_line(line: &str) -> Option<Vec<Cell>> {
     let line = line.trim();
-    if line.is_empty() {
+    if line.is_empty() || !line.chars().all(may_be_in_a_value) {
         return None;
     }
     let single = parse_cell(line);
@@ -204,6 +245,26 @@ fn label_then_values(line: &str) -> Option<(&str, Vec<Cell>)> {
     has_words.then_some((label, values))
 }
 
+/// A short text (≤ 32 characters) with digits, no Chinese, that is not a
+/// number (`9x3`, `1O`, `#12`, `5.5.5`): a damaged value, never a row label,
+/// since every label of the template is Chinese. Item numbers standing alone
+/// (`1.`, `(2)`) are labels.
+fn is_garbled_value(text: &str) -> bool {
+    let text = text.trim();
+    let bare = text.trim_matches(|c: char| matches!(c, '(' | ')' | '（' | '）' | '.' | '、'));
+    let is_item_number =
+        bare.len() < text.len() && !bare.is_empty() && bare.bytes().all(|b| b.is_ascii_digit());
+    text.chars().count() <= 32
+        && text
+            .chars()
+            .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+        && text
+            .chars()
+            .all(|c| (c as u32) < 0x2E80 || ('\u{FF01}'..='\u{FF5E}').contains(&c))
+        && !is_item_number
+        && parse_cell(text) == CellValue::Text
+}
+
 /// Grid rows: the label cells come first, the value cells after them.
 fn grid_rows(block: usize, grid: &Grid, rows: &mut Vec<Row>) {
     let parsed: Vec<Vec<Cell>> = grid
@@ -224,7 +285,10 @@ fn grid_rows(block: usize, grid: &Grid, rows: &mut Vec<Row>) {
             // and shift the row: the grid's usual start decides.
             (Some(s), Some(u))
                 if s > u
-                    && has_label(&cells[..u])
+                    && (has_label(&cells[..u])
+                        || cells[u..s]
+                            .iter()
+                            .all(|c| is_value(&c.value) || is_garbled_value(&c.text)))
                     && !cells[u..s].iter().any(|c| is_row_label(&key(&c.text))) =>
             {
                 Some(u)
@@ -232,7 +296,10 @@ fn grid_rows(block: usize, grid: &Grid, rows: &mut Vec<Row>) {
             (None, Some(u)) if has_label(&cells[..u.min(cells.len())]) && cells.len() > u => {
                 // No numbers at all, but the label part is there: a row whose
                 // cells are all blank is still a data row.
-                cells[u..].iter().all(|c| is_value(&c.value)).then_some(u)
+                cells[u..]
+                    .iter()
+                    .all(|c| is_value(&c.value) || is_garbled_value(&c.text))
+                    .then_some(u)
             }
             (s, _) => s,
         };
@@ -263,11 +330,12 @@ fn grid_rows(block: usize, grid: &Grid, rows: &mut Vec<Row>) {
     }
 }
 
-/// Start of the run of value cells that ends the row, if it holds a number.
+/// Start of the run of value cells (damaged ones included) that ends the
+/// row, if it holds a number.
 fn value_suffix_start(cells: &[Cell]) -> Option<usize> {
     let start = cells
         .iter()
-        .rposition(|c| !is_value(&c.value))
+        .rposition(|c| !is_value(&c.value) && !is_garbled_value(&c.text))
         .map_or(0, |i| i + 1);
     cells[start..]
         .iter()
@@ -317,6 +385,16 @@ mod tests {
         assert_eq!(rows[0].values.len(), 7);
         assert_eq!(rows[1].labels, ["行政处罚"]);
         assert_eq!(rows[1].values.len(), 1);
+    }
+
+    #[test]
+    fn a_garbled_value_in_a_text_dump_keeps_its_slot() {
+        let doc = flatten("一、本年新收\n\n98\n\n1O\n\n1\n\n二、上年结转\n\n1\n");
+        let rows = logical_rows(&doc);
+        assert_eq!(rows[0].labels, ["一、本年新收"]);
+        assert_eq!(rows[0].values.len(), 3);
+        assert_eq!(rows[0].values[1].value, CellValue::Text);
+        assert_eq!(rows[1].labels, ["二、上年结转"]);
     }
 
     #[test]

@@ -37,9 +37,26 @@ const NULL_MARKERS: &[&str] = &[
 /// Units a count or amount may carry in its cell. Longest first.
 const UNITS: &[&str] = &["万元", "元", "件", "条", "个", "项", "次", "人", "份", "家"];
 
+/// Characters a value cell can be written with (digits, signs, separators,
+/// units, null markers, any width, any space). Prose lines fail on their
+/// first Chinese word, so they are never parsed cell by cell.
+pub fn may_be_in_a_value(c: char) -> bool {
+    c.is_ascii()
+        || ('\u{FF01}'..='\u{FF5E}').contains(&c)
+        || crate::flatten::normalize::is_space(c)
+        || matches!(
+            c,
+            '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
+        )
+        || "万元件条个项次人份家减少增加无不适用空一—–−…".contains(c)
+}
+
 /// Reads a cell's text. `+2`, `-1`, `减4`, `增加3` give signed numbers (the
 /// template's 本年增/减 column); `1,234` and `１２３` are folded.
 pub fn parse_cell(text: &str) -> CellValue {
+    if !text.chars().all(may_be_in_a_value) {
+        return CellValue::Text; // a label or prose: cheap to tell, and most cells are
+    }
     if digits_split_by_space(text) {
         // `12 34` may be one number or two glued cells: not certain, not a number.
         return CellValue::Text;

@@ -2,6 +2,7 @@
 //! way a browser repairs it.
 
 use ego_tree::NodeRef;
+use ego_tree::iter::{Edge, Traverse};
 use scraper::{ElementRef, Html, Node};
 
 use super::normalize::collapse_whitespace;
@@ -80,68 +81,84 @@ struct Walker {
 }
 
 impl Walker {
-    fn walk(&mut self, node: NodeRef<'_, Node>) {
-        match node.value() {
-            Node::Text(text) => self.paragraph.push_str(text),
-            Node::Element(element) => {
-                let name = element.name();
-                if name == "title" {
-                    if self.title.is_none() {
-                        let t = collapse_whitespace(&text_of(node));
-                        self.title = (!t.is_empty()).then_some(t);
+    /// Visits the tree in document order. Iterative, not recursive: a page
+    /// nested thousands of elements deep must not overflow the stack.
+    fn walk(&mut self, root: NodeRef<'_, Node>) {
+        let mut edges = root.traverse();
+        while let Some(edge) = edges.next() {
+            match edge {
+                Edge::Open(node) => {
+                    if self.open(node) == Visit::Skip {
+                        skip_subtree(&mut edges, node);
                     }
-                    return;
                 }
-                if name == "script" {
-                    self.script_bytes += text_of(node).len();
-                    return;
-                }
-                if name == "img" {
-                    self.images += 1;
-                    return;
-                }
-                if SKIPPED.contains(&name) || is_chrome(element) {
-                    return;
-                }
-                if name == "a"
-                    && let Some(href) = element.attr("href")
-                {
-                    let text = collapse_whitespace(&text_of(node));
-                    self.links.push(Link {
-                        text,
-                        href: href.trim().to_string(),
-                    });
-                }
-                if name == "br" {
-                    self.flush();
-                    return;
-                }
-                if name == "table" && !contains_table(node) {
-                    self.flush();
-                    self.images += count_images(node);
-                    let grid = build_grid(node);
-                    if !grid.rows.is_empty() {
-                        self.blocks.push(Block::Table(grid));
+                Edge::Close(node) => {
+                    if let Node::Element(element) = node.value()
+                        && is_block(element.name())
+                    {
+                        self.flush();
                     }
-                    return;
-                }
-                let is_block = BLOCKS.contains(&name) || name == "table";
-                if is_block {
-                    self.flush();
-                }
-                for child in node.children() {
-                    self.walk(child);
-                }
-                if is_block {
-                    self.flush();
-                }
-            }
-            _ => {
-                for child in node.children() {
-                    self.walk(child);
                 }
             }
         }
+    }
+
+    /// Reads what an element or text node contributes on entering it, and
+    /// says whether its content is to be visited.
+    fn open(&mut self, node: NodeRef<'_, Node>) -> Visit {
+        let element = match node.value() {
+            Node::Text(text) => {
+                self.paragraph.push_str(text);
+                return Visit::Enter;
+            }
+            Node::Element(element) => element,
+            _ => return Visit::Enter,
+        };
+        let name = element.name();
+        if name == "title" {
+            if self.title.is_none() {
+                let t = collapse_whitespace(&text_of(node));
+                self.title = (!t.is_empty()).then_some(t);
+            }
+            return Visit::Skip;
+        }
+        if name == "script" {
+            self.script_bytes += text_of(node).len();
+            return Visit::Skip;
+        }
+        if name == "img" {
+            self.images += 1;
+            return Visit::Skip;
+        }
+        if SKIPPED.contains(&name) || is_chrome(element) {
+            return Visit::Skip;
+        }
+        if name == "a"
+            && let Some(href) = element.attr("href")
+        {
+            let text = collapse_whitespace(&text_of(node));
+            self.links.push(Link {
+                text,
+                href: href.trim().to_string(),
+            });
+        }
+        if name == "br" {
+            self.flush();
+            return Visit::Skip;
+        }
+        if name == "table" && !contains_table(node) {
+            self.flush();
+            self.images += count_images(node);
+            let grid = build_grid(node);
+            if !grid.rows.is_empty() {
+                self.blocks.push(Block::Table(grid));
+            }
+            return Visit::Skip;
+        }
+        if is_block(name) {
+            self.flush();
+        }
+        Visit::Enter
     }
 
     fn flush(&mut self) {
@@ -171,35 +188,59 @@ fn is_chrome(element: &scraper::node::Element) -> bool {
     })
 }
 
+/// Whether a node's content is visited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Visit {
+    Enter,
+    Skip,
+}
+
+fn is_block(name: &str) -> bool {
+    BLOCKS.contains(&name) || name == "table"
+}
+
+/// Advances `edges` past the end of `node`, whose opening edge was just read.
+fn skip_subtree<'a>(edges: &mut Traverse<'a, Node>, node: NodeRef<'a, Node>) {
+    for edge in edges.by_ref() {
+        if matches!(edge, Edge::Close(n) if n == node) {
+            return;
+        }
+    }
+}
+
 /// Concatenated text of a subtree, skipping scripts and styles.
 fn text_of(node: NodeRef<'_, Node>) -> String {
     let mut out = String::new();
-    collect_text(node, &mut out);
+    for child in node.children() {
+        let mut edges = child.traverse();
+        while let Some(edge) = edges.next() {
+            match edge {
+                Edge::Open(n) => match n.value() {
+                    Node::Text(t) => out.push_str(t),
+                    Node::Element(e)
+                        if matches!(e.name(), "script" | "style" | "noscript" | "template") =>
+                    {
+                        skip_subtree(&mut edges, n);
+                    }
+                    // A line break or an inner block separates words visually.
+                    Node::Element(e) if separates_words(e.name()) => out.push(' '),
+                    _ => {}
+                },
+                Edge::Close(n) => {
+                    if let Node::Element(e) = n.value()
+                        && separates_words(e.name())
+                    {
+                        out.push(' ');
+                    }
+                }
+            }
+        }
+    }
     out
 }
 
-fn collect_text(node: NodeRef<'_, Node>, out: &mut String) {
-    for child in node.children() {
-        match child.value() {
-            Node::Text(t) => out.push_str(t),
-            Node::Element(e) => {
-                let name = e.name();
-                if matches!(name, "script" | "style" | "noscript" | "template") {
-                    continue;
-                }
-                // A line break or an inner block separates words visually.
-                let separates = name == "br" || BLOCKS.contains(&name);
-                if separates {
-                    out.push(' ');
-                }
-                collect_text(child, out);
-                if separates {
-                    out.push(' ');
-                }
-            }
-            _ => collect_text(child, out),
-        }
-    }
+fn separates_words(name: &str) -> bool {
+    name == "br" || BLOCKS.contains(&name)
 }
 
 fn contains_table(node: NodeRef<'_, Node>) -> bool {
@@ -271,22 +312,31 @@ fn layout(rows: Vec<Vec<RawCell>>) -> Grid {
         .unwrap_or(0)
         .min(MAX_GRID_WIDTH);
     let row_count = rows.len();
+    let mut budget = CopyBudget::default();
     // For each column: the text spanning down into it and how many rows remain.
     let mut pending: Vec<Option<(String, usize)>> = vec![None; natural_width];
     let mut grid = Grid::default();
     for (r, raw_row) in rows.into_iter().enumerate() {
         let own_width: usize = raw_row.iter().map(|c| c.colspan).sum();
         let incoming = pending.iter().filter(|p| p.is_some()).count();
-        if own_width + incoming > natural_width {
+        if own_width + incoming > natural_width || budget.is_spent() {
             pending.iter_mut().for_each(|p| *p = None);
         }
-        let mut slots: Vec<Option<Cell>> = vec![None; natural_width];
+        // Grown as cells land, not sized to the widest row: the collected row
+        // keeps this allocation, and 10,000 short rows under one wide row
+        // would otherwise hold 10,000 wide buffers.
+        let mut slots: Vec<Option<Cell>> = Vec::new();
         for (c, p) in pending.iter_mut().enumerate() {
             if let Some((text, left)) = p {
-                slots[c] = Some(Cell {
-                    text: text.clone(),
-                    is_copy: true,
-                });
+                if budget.take(text) {
+                    if slots.len() <= c {
+                        slots.resize(c + 1, None);
+                    }
+                    slots[c] = Some(Cell {
+                        text: text.clone(),
+                        is_copy: true,
+                    });
+                }
                 *left -= 1;
                 if *left == 0 {
                     *p = None;
@@ -301,13 +351,21 @@ fn layout(rows: Vec<Vec<RawCell>>) -> Grid {
             if col >= MAX_GRID_WIDTH {
                 break;
             }
-            let end = (col + cell.colspan).min(MAX_GRID_WIDTH);
+            let (colspan, rowspan) = if budget.is_spent() {
+                (1, 1)
+            } else {
+                (cell.colspan, cell.rowspan)
+            };
+            let end = (col + colspan).min(MAX_GRID_WIDTH);
             if end > slots.len() {
                 slots.resize(end, None);
                 pending.resize(end, None);
             }
-            let rows_below = cell.rowspan.min(row_count - r) - 1;
+            let rows_below = rowspan.min(row_count - r) - 1;
             for c in col..end {
+                if c != col && !budget.take(&cell.text) {
+                    break;
+                }
                 slots[c] = Some(Cell {
                     text: cell.text.clone(),
                     is_copy: c != col,
@@ -321,6 +379,7 @@ fn layout(rows: Vec<Vec<RawCell>>) -> Grid {
         while slots.last().is_some_and(Option::is_none) {
             slots.pop();
         }
+        budget.slots += slots.len();
         let row: Vec<Cell> = slots
             .into_iter()
             .map(|s| {
@@ -333,6 +392,36 @@ fn layout(rows: Vec<Vec<RawCell>>) -> Grid {
         grid.rows.push(row);
     }
     grid
+}
+
+/// What span expansion may add to one grid. A report table has a few
+/// hundred slots; a hostile one (10,000 rows under `colspan=1000`, or a long
+/// text with `rowspan=0`) would otherwise turn a page of kilobytes into
+/// gigabytes. Once spent, spans are no longer expanded: every cell still
+/// appears once.
+#[derive(Default)]
+struct CopyBudget {
+    slots: usize,
+    copied_bytes: usize,
+}
+
+impl CopyBudget {
+    const MAX_SLOTS: usize = 200_000;
+    const MAX_COPIED_BYTES: usize = 4 << 20;
+
+    fn is_spent(&self) -> bool {
+        self.slots >= Self::MAX_SLOTS || self.copied_bytes >= Self::MAX_COPIED_BYTES
+    }
+
+    /// Accounts for one more copy of `text`; false when the budget is spent.
+    fn take(&mut self, text: &str) -> bool {
+        if self.is_spent() {
+            return false;
+        }
+        self.slots += 1;
+        self.copied_bytes += text.len() + std::mem::size_of::<Cell>();
+        true
+    }
 }
 
 #[cfg(test)]

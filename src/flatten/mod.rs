@@ -2,6 +2,7 @@
 //! and every data table as a [`Grid`] with its spans expanded. Knows nothing of
 //! the report template.
 
+pub mod depth;
 mod html;
 pub mod normalize;
 mod text;
@@ -70,12 +71,15 @@ pub fn looks_like_html(text: &str) -> bool {
     const TAGS: [&str; 9] = [
         "<html", "<body", "<table", "<p>", "<p ", "<div", "<br", "<td", "<span",
     ];
-    let head: String = text
-        .chars()
-        .take(200_000)
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
-    TAGS.iter().any(|t| head.contains(t))
+    // Byte-wise, without building a lowered copy: this runs on every input.
+    let head = &text.as_bytes()[..text.len().min(800_000)];
+    head.iter().enumerate().any(|(i, &b)| {
+        b == b'<'
+            && TAGS.iter().any(|t| {
+                head.get(i..i + t.len())
+                    .is_some_and(|w| w.eq_ignore_ascii_case(t.as_bytes()))
+            })
+    })
 }
 
 #[cfg(test)]

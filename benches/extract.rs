@@ -1,0 +1,173 @@
+//! Extraction speed and memory over every sample, against the speed budget of
+//! issue 6: extracting a page may cost at most 2× a bare
+//! `scraper::Html::parse_document` of the same bytes, and its peak heap at most
+//! 10× the input size.
+//!
+//! Run with `cargo bench --bench extract` (`XXGK_BENCH_MS` sets the time per
+//! measurement, `XXGK_BENCH_FILTER` picks samples by name). A plain binary (`harness = false`)
+//! rather than criterion: the figures that matter are ratios against the bare
+//! parse measured in the same run, and the peak heap needs a counting
+//! allocator, which must be the binary's global allocator.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
+use std::time::{Duration, Instant};
+
+use xxgk::Source;
+
+/// The system allocator, counting live bytes and their high-water mark while
+/// [`peak_heap`] runs. Counting is off for the timings: two atomic updates
+/// per allocation would tax allocation-heavy extraction more than parsing.
+struct Counting;
+
+static COUNTING: AtomicBool = AtomicBool::new(false);
+static LIVE: AtomicIsize = AtomicIsize::new(0);
+static PEAK: AtomicIsize = AtomicIsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let ptr = unsafe { System.alloc(layout) };
+        if !ptr.is_null() {
+            count(layout.size() as isize);
+        }
+        ptr
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        count(-(layout.size() as isize));
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let new = unsafe { System.realloc(ptr, layout, new_size) };
+        if !new.is_null() {
+            count(new_size as isize - layout.size() as isize);
+        }
+        new
+    }
+}
+
+fn count(delta: isize) {
+    if COUNTING.load(Ordering::Relaxed) {
+        let live = LIVE.fetch_add(delta, Ordering::Relaxed) + delta;
+        PEAK.fetch_max(live, Ordering::Relaxed);
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Heap that `f` holds at its highest point, beyond what was live before.
+fn peak_heap<T>(f: impl FnOnce() -> T) -> usize {
+    LIVE.store(0, Ordering::Relaxed);
+    PEAK.store(0, Ordering::Relaxed);
+    COUNTING.store(true, Ordering::Relaxed);
+    drop(black_box(f()));
+    COUNTING.store(false, Ordering::Relaxed);
+    PEAK.load(Ordering::Relaxed).max(0) as usize
+}
+
+/// Median wall time of one call, over enough calls to fill `budget`.
+fn median_time(budget: Duration, mut f: impl FnMut()) -> Duration {
+    f(); // warm-up
+    let mut times = Vec::new();
+    let start = Instant::now();
+    while times.len() < 5 || (start.elapsed() < budget && times.len() < 10_000) {
+        let t = Instant::now();
+        f();
+        times.push(t.elapsed());
+    }
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn samples() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: cannot list samples: {e}", dir.display()))
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            name.ends_with(".html") || (name.ends_with(".txt") && !name.ends_with(".source.txt"))
+        })
+        .collect();
+    paths.sort();
+    paths
+}
+
+/// What `scraper` alone costs for the same bytes: the decode to `&str` that
+/// parsing needs, then the parse.
+fn bare_parse(bytes: &[u8]) {
+    let text = String::from_utf8_lossy(bytes);
+    black_box(scraper::Html::parse_document(&text));
+}
+
+fn extract(bytes: &[u8]) -> xxgk::Report {
+    xxgk::extract_bytes(bytes, Source::default(), None)
+}
+
+fn main() {
+    let budget = Duration::from_millis(
+        std::env::var("XXGK_BENCH_MS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1500),
+    );
+    println!(
+        "{:<36} {:>8} {:>10} {:>10} {:>8} {:>8} {:>10} {:>7}",
+        "sample", "KiB", "extract", "bare", "ratio", "MB/s", "peak KiB", "peak/in"
+    );
+    let (mut total_bytes, mut total_extract, mut total_bare) =
+        (0usize, Duration::ZERO, Duration::ZERO);
+    let mut worst_ratio = 0f64;
+    let mut worst_memory = 0f64;
+    // `XXGK_BENCH_FILTER=pingtan` measures only the samples whose name holds that text.
+    let filter = std::env::var("XXGK_BENCH_FILTER").unwrap_or_default();
+    let paths: Vec<PathBuf> = samples()
+        .into_iter()
+        .filter(|p| p.to_string_lossy().contains(&filter))
+        .collect();
+    for path in &paths {
+        let bytes =
+            std::fs::read(path).unwrap_or_else(|e| panic!("{}: cannot read: {e}", path.display()));
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        let t_extract = median_time(budget, || drop(black_box(extract(&bytes))));
+        let t_bare = median_time(budget, || bare_parse(&bytes));
+        let peak = peak_heap(|| extract(&bytes));
+        let ratio = t_extract.as_secs_f64() / t_bare.as_secs_f64();
+        let memory = peak as f64 / bytes.len() as f64;
+        // The budget is about HTML pages; a text dump is not HTML, so its
+        // "bare parse" is not a like-for-like baseline.
+        if name.ends_with(".html") {
+            worst_ratio = worst_ratio.max(ratio);
+        }
+        worst_memory = worst_memory.max(memory);
+        total_bytes += bytes.len();
+        total_extract += t_extract;
+        total_bare += t_bare;
+        println!(
+            "{:<36} {:>8.1} {:>8.2}ms {:>8.2}ms {:>7.2}× {:>8.1} {:>10.0} {:>6.1}×",
+            name,
+            bytes.len() as f64 / 1024.0,
+            t_extract.as_secs_f64() * 1e3,
+            t_bare.as_secs_f64() * 1e3,
+            ratio,
+            bytes.len() as f64 / 1e6 / t_extract.as_secs_f64(),
+            peak as f64 / 1024.0,
+            memory,
+        );
+    }
+    let secs = total_extract.as_secs_f64();
+    println!(
+        "\nall {} samples: {:.1} MB/s, {:.0} pages/s extracting; bare parse {:.1} MB/s",
+        paths.len(),
+        total_bytes as f64 / 1e6 / secs,
+        paths.len() as f64 / secs,
+        total_bytes as f64 / 1e6 / total_bare.as_secs_f64(),
+    );
+    println!(
+        "budget: worst HTML extract/bare = {worst_ratio:.2}× (limit 2×), worst peak heap = {worst_memory:.1}× input (limit 10×)"
+    );
+}
