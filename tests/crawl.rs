@@ -967,3 +967,32 @@ impl Drop for KillOnDrop {
         let _ = self.0.wait();
     }
 }
+
+/// A URL nobody answers: an `error` record naming the cause, exit code 2.
+#[test]
+fn an_unreachable_url_is_an_error_record_naming_the_cause() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = {
+        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        probe.local_addr().unwrap().port()
+    }; // closed again: connections are refused
+    let url = format!("http://127.0.0.1:{port}/report.html");
+    let list = write_list(dir.path(), std::slice::from_ref(&url));
+    let out_file = dir.path().join("out.jsonl");
+    let out = run(&[
+        "crawl",
+        &list,
+        "-o",
+        out_file.to_str().unwrap(),
+        "--retries",
+        "0",
+        "--ignore-robots",
+        "--quiet",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let records = records(&out_file);
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0].status, Status::Error);
+    let reason = records[0].reason.as_deref().unwrap();
+    assert!(reason.contains("cannot connect"), "{reason}");
+}
