@@ -39,17 +39,23 @@ pub fn applicant_column(header: &str) -> Option<&'static str> {
     header.ends_with("其他").then_some("other_org")
 }
 
+/// Table 四: the row (group) a label or header names: `行政复议`,
+/// `未经复议直接起诉`, `复议后起诉`.
+pub fn review_row(text: &str) -> Option<&'static str> {
+    if text.contains("复议后") {
+        Some("litigation_after_review")
+    } else if text.contains("未经复议") || text.contains("直接起诉") {
+        Some("litigation_direct")
+    } else if text.contains("行政复议") && !text.contains("行政诉讼") {
+        Some("review")
+    } else {
+        None
+    }
+}
+
 /// Table 四: the (row, column) a header names, e.g. `行政诉讼复议后起诉结果维持`.
 pub fn review_cell(header: &str) -> Option<(&'static str, &'static str)> {
-    let row = if header.contains("复议后") {
-        "litigation_after_review"
-    } else if header.contains("未经复议") || header.contains("直接起诉") {
-        "litigation_direct"
-    } else if header.contains("行政复议") {
-        "review"
-    } else {
-        return None;
-    };
+    let row = review_row(header)?;
     let column = if header.contains("维持") {
         "upheld"
     } else if header.contains("纠正") {

@@ -20,7 +20,8 @@ use indexmap::IndexMap;
 use crate::flatten::Document;
 use crate::model::{Meta, Number, Report, Sections, Source, Status, Template, Value, Warning};
 use crate::template::{
-    self, APPLICANT_COLUMNS, Group, LEGAL_PERSON_SUBTOTAL, REVIEW_COLUMNS, REVIEW_ROWS,
+    self, APPLICANT_COLUMNS, ApplicationLabel, Group, LEGAL_PERSON_SUBTOTAL, REVIEW_COLUMNS,
+    REVIEW_ROWS,
 };
 use rows::Cell;
 use value::CellValue;
@@ -69,9 +70,10 @@ pub fn extract(doc: &Document, source: Source) -> Report {
     let after_applications = rows
         .iter()
         .rposition(|r| {
-            r.labels
-                .iter()
-                .any(|l| l.contains("结转下年度") || l.contains("下年度继续办理"))
+            r.labels.iter().any(|l| {
+                template::application_label(l, None)
+                    == Some(ApplicationLabel::Row("carried_forward"))
+            })
         })
         .map_or(0, |i| i + 1);
     if !out.is_located("review_litigation", REVIEW_ROWS[0]) {

@@ -4,7 +4,7 @@
 //! carries its own group label, in source order only when exactly fifteen
 //! values follow the header.
 
-use super::columns::{column_headers, review_cell};
+use super::columns::{column_headers, review_cell, review_row};
 use super::meta::{Section, section_heading};
 use super::rows::{Cell, Row};
 use super::{CellKind, Extraction};
@@ -111,25 +111,12 @@ fn by_grid_header(doc: &Document, rows: &[Row], value_rows: &[&Row], out: &mut E
     complete
 }
 
-/// The group a label names: `行政复议`, `未经复议直接起诉`, `复议后起诉`.
-fn group_of(label: &str) -> Option<&'static str> {
-    if label.contains("复议后") {
-        Some("litigation_after_review")
-    } else if label.contains("未经复议") || label.contains("直接起诉") {
-        Some("litigation_direct")
-    } else if label.contains("行政复议") && !label.contains("行政诉讼") {
-        Some("review")
-    } else {
-        None
-    }
-}
-
 /// Three rows of five values, each under a label or heading naming its group
 /// (the label may sit on the row or on the heading line just above it).
 fn by_row_label(rows: &[Row], value_rows: &[&Row], out: &mut Extraction) -> bool {
     let mut found: Vec<(&'static str, &Row)> = Vec::new();
     for row in value_rows {
-        let own = row.labels.iter().rev().find_map(|l| group_of(l));
+        let own = row.labels.iter().rev().find_map(|l| review_row(l));
         let above = || {
             let at = rows.iter().position(|r| std::ptr::eq(r, *row))?;
             rows[..at]
@@ -137,7 +124,7 @@ fn by_row_label(rows: &[Row], value_rows: &[&Row], out: &mut Extraction) -> bool
                 .rev()
                 .take_while(|r| r.values.is_empty())
                 .flat_map(|r| r.labels.iter().rev())
-                .find_map(|l| group_of(l))
+                .find_map(|l| review_row(l))
         };
         let Some(group) = own.or_else(above) else {
             return false;
