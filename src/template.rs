@@ -4,6 +4,8 @@
 
 use std::sync::LazyLock;
 
+use aho_corasick::AhoCorasick;
+
 use crate::model::Template;
 
 /// Columns of table 三 in template order (SPEC §3).
@@ -176,10 +178,8 @@ const APPLICATION_ITEMS: &[(&[&str], &str)] = &[
 /// Classifies a table-三 label (key form). `group` is the result group the
 /// preceding labels opened, which only the bare `3.其他` item needs.
 pub fn application_label(label: &str, group: Option<Group>) -> Option<ApplicationLabel> {
-    for (words, row) in APPLICATION_ITEMS {
-        if words.iter().any(|w| label.contains(w)) {
-            return Some(ApplicationLabel::Row(row));
-        }
+    if let Some(row) = application_item(label) {
+        return Some(ApplicationLabel::Row(row));
     }
     let bare = strip_item_number(label);
     if bare == "其他" && group == Some(Group::Other) {
@@ -198,6 +198,28 @@ pub fn application_label(label: &str, group: Option<Group>) -> Option<Applicatio
         return Some(ApplicationLabel::Row("total_processed"));
     }
     None
+}
+
+/// The item row a label names: the first of [`APPLICATION_ITEMS`] with a word
+/// in the label. Every label of every row is classified, so all the words are
+/// searched for in one pass rather than one `contains` each.
+fn application_item(label: &str) -> Option<&'static str> {
+    /// The automaton over every item word, and the item each word belongs to.
+    static ITEM_WORDS: LazyLock<(AhoCorasick, Vec<usize>)> = LazyLock::new(|| {
+        let (words, items): (Vec<&str>, Vec<usize>) = APPLICATION_ITEMS
+            .iter()
+            .enumerate()
+            .flat_map(|(item, (words, _))| words.iter().map(move |w| (*w, item)))
+            .unzip();
+        let automaton = AhoCorasick::new(words).expect("the item words make a valid automaton");
+        (automaton, items)
+    });
+    let (automaton, items) = &*ITEM_WORDS;
+    automaton
+        .find_overlapping_iter(label)
+        .map(|m| items[m.pattern().as_usize()])
+        .min()
+        .map(|item| APPLICATION_ITEMS[item].1)
 }
 
 /// True when a label (key form) names a row or group of one of the tables,

@@ -294,6 +294,20 @@ pub(crate) fn read(doc: &Document) -> Option<GluedDump> {
     if doc.is_html {
         return None;
     }
+    // Most dumps are not glued: a cheap count of glued chunks rules them out
+    // before any piece is built. Every glued row holds one such chunk, made
+    // of digits only (dates and phone numbers have `-`).
+    let glued_chunks: usize = doc
+        .blocks
+        .iter()
+        .map(|b| match b {
+            Block::Text(text) => count_glued_chunks(text),
+            Block::Table(_) => 0,
+        })
+        .sum();
+    if glued_chunks < MIN_GLUED_ROWS {
+        return None;
+    }
     // The pieces of every text block in reading order. Digits that begin a
     // line belong to the label that ended the line before, and digits on
     // consecutive lines to one run, the line break being a cut.
@@ -344,11 +358,20 @@ enum Piece {
 
 /// Splits a line (full-width folded) into text and digit pieces.
 fn pieces(line: &str) -> Vec<Piece> {
-    let chars: Vec<char> = line.chars().map(fold_char).collect();
+    // Most lines have nothing to fold; they are cut where they lie.
+    let folded: std::borrow::Cow<str> = if line.chars().all(|c| fold_char(c) == c) {
+        line.into()
+    } else {
+        line.chars().map(fold_char).collect::<String>().into()
+    };
+    let text = folded.as_ref();
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let offset = |i: usize| chars.get(i).map_or(text.len(), |&(at, _)| at);
     // A digit, or a minus sign before one, begins a digit piece.
     let starts_digits = |i: usize| {
-        chars[i].is_ascii_digit()
-            || (matches!(chars[i], '-' | '−') && chars.get(i + 1).is_some_and(char::is_ascii_digit))
+        let c = chars[i].1;
+        c.is_ascii_digit()
+            || (matches!(c, '-' | '−') && chars.get(i + 1).is_some_and(|(_, n)| n.is_ascii_digit()))
     };
     let mut out: Vec<Piece> = Vec::new();
     let mut i = 0;
@@ -357,25 +380,80 @@ fn pieces(line: &str) -> Vec<Piece> {
         if starts_digits(i) {
             i += 1;
             while i < chars.len()
-                && (chars[i].is_ascii_digit() || matches!(chars[i], ' ' | '.' | '-' | '−'))
+                && (chars[i].1.is_ascii_digit() || matches!(chars[i].1, ' ' | '.' | '-' | '−'))
             {
                 i += 1;
             }
             out.push(Piece::Digits(
-                chars[start..i]
-                    .iter()
-                    .collect::<String>()
-                    .trim()
-                    .to_string(),
+                text[offset(start)..offset(i)].trim().to_string(),
             ));
         } else {
             while i < chars.len() && !starts_digits(i) {
                 i += 1;
             }
-            out.push(Piece::Text(chars[start..i].iter().collect()));
+            out.push(Piece::Text(text[offset(start)..offset(i)].to_string()));
         }
     }
     out
+}
+
+/// How many chunks of the digit pieces of `line` could make a glued row: the
+/// chunks [`pieces`] would give that are digits only (but for the `.` of an
+/// item number at the end) and [`is_glued`], counted in one pass without
+/// building any piece.
+fn count_glued_chunks(line: &str) -> usize {
+    #[derive(Default)]
+    struct Chunk {
+        digits: usize,
+        leading_zero: bool,
+        dot_last: bool,
+        /// Anything else: `-`, or a `.` followed by more.
+        other: bool,
+    }
+    impl Chunk {
+        fn push(&mut self, c: char) {
+            if c.is_ascii_digit() && !self.dot_last && !self.other {
+                self.leading_zero |= self.digits == 0 && c == '0';
+                self.digits += 1;
+            } else if c == '.' && !self.dot_last && !self.other {
+                self.dot_last = true;
+            } else {
+                self.other = true;
+            }
+        }
+        /// Ends the chunk: 1 if it could be a glued row's.
+        fn end(&mut self) -> usize {
+            let glued = !self.other
+                && ((self.digits > 1 && self.leading_zero) || self.digits > MAX_CELL_DIGITS + 1);
+            *self = Chunk::default();
+            usize::from(glued)
+        }
+    }
+    let mut count = 0;
+    let mut in_digits = false;
+    let mut chunk = Chunk::default();
+    let mut chars = line.chars().map(fold_char).peekable();
+    while let Some(c) = chars.next() {
+        if !in_digits {
+            let starts_digits = c.is_ascii_digit()
+                || (matches!(c, '-' | '−') && chars.peek().is_some_and(char::is_ascii_digit));
+            if !starts_digits {
+                continue;
+            }
+            in_digits = true;
+        } else if !(c.is_ascii_digit() || matches!(c, ' ' | '.' | '-' | '−')) {
+            // A text character: it ends the piece and cannot begin one.
+            count += chunk.end();
+            in_digits = false;
+            continue;
+        }
+        if c == ' ' {
+            count += chunk.end();
+        } else {
+            chunk.push(c);
+        }
+    }
+    count + chunk.end()
 }
 
 /// An item number (`2.` or `2、`) at the end of a digit piece that a text
@@ -924,8 +1002,8 @@ impl Solving {
 fn unresolved_row(
     out: &mut Extraction,
     table: &'static str,
-    row: &str,
-    columns: &[&str],
+    row: &'static str,
+    columns: &[&'static str],
     code: &str,
     why: &str,
 ) {
@@ -945,7 +1023,7 @@ fn unresolved_row(
 fn write_agreed(
     out: &mut Extraction,
     table: &'static str,
-    layout: &[(&str, &[&str])],
+    layout: &[(&'static str, &[&'static str])],
     row: &Solving,
     candidates: &[Vec<u64>],
 ) {
@@ -1253,5 +1331,48 @@ mod tests {
                 Piece::Text("行政强制".into()),
             ]
         );
+    }
+
+    /// The chunks of a line that could make a glued row, counted the slow
+    /// way: pieces, then chunks.
+    fn glued_chunks_of_pieces(line: &str) -> usize {
+        let digits_only = |c: &str| {
+            let digits = c.strip_suffix('.').unwrap_or(c);
+            !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+        };
+        pieces(line)
+            .iter()
+            .filter_map(|p| match p {
+                Piece::Digits(d) => Some(
+                    d.split(' ')
+                        .filter(|c| digits_only(c) && is_glued(c))
+                        .count(),
+                ),
+                Piece::Text(_) => None,
+            })
+            .sum()
+    }
+
+    #[test]
+    fn the_prefilter_counts_glued_chunks() {
+        assert_eq!(
+            count_glued_chunks("一、本年新收713000074二、上年结转0 0"),
+            1
+        );
+        assert_eq!(
+            count_glued_chunks("总计 00 123456789 1.5 -05 ０１ 0739-2626996 2024-01-30"),
+            3
+        );
+        assert_eq!(count_glued_chunks("3.其他 0000002.属于"), 1);
+        assert_eq!(count_glued_chunks("本年新收 12 0 3"), 0);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_prefilter_counts_what_pieces_give(
+            line in r"[0-9０１．.\-−－ 　a总计、]{0,40}"
+        ) {
+            proptest::prop_assert_eq!(count_glued_chunks(&line), glued_chunks_of_pieces(&line));
+        }
     }
 }

@@ -111,6 +111,9 @@ fn detect_template(rows: &[rows::Row], year: Option<i32>) -> Template {
 /// One table row being built: column key → cell.
 type Row = IndexMap<String, Option<Value>>;
 
+/// A located table row: the cells placed so far, by column key.
+type Cells = IndexMap<&'static str, Option<Value>>;
+
 /// How a cell's number must look for its column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum CellKind {
@@ -125,8 +128,8 @@ pub(crate) enum CellKind {
 /// The cells located so far, with what could not be located.
 #[derive(Default)]
 pub(crate) struct Extraction {
-    cells: HashMap<(&'static str, String), Row>,
-    located: HashSet<(&'static str, String)>,
+    cells: HashMap<(&'static str, &'static str), Cells>,
+    located: HashSet<(&'static str, &'static str)>,
     incomplete: bool,
     warnings: Vec<Warning>,
     /// `table.row.column` of cells solved from the template's sums.
@@ -134,8 +137,8 @@ pub(crate) struct Extraction {
 }
 
 impl Extraction {
-    pub fn is_located(&self, table: &'static str, row: &str) -> bool {
-        self.located.contains(&(table, row.to_string()))
+    pub fn is_located(&self, table: &'static str, row: &'static str) -> bool {
+        self.located.contains(&(table, row))
     }
 
     pub fn warn(&mut self, code: &str, cell: Option<String>, message: impl Into<String>) {
@@ -158,29 +161,42 @@ impl Extraction {
     }
 
     /// A cell solved from the template's sums rather than read from the page.
-    pub fn recover(&mut self, table: &'static str, row: &str, column: &str, value: Number) {
+    pub fn recover(
+        &mut self,
+        table: &'static str,
+        row: &'static str,
+        column: &'static str,
+        value: Number,
+    ) {
         self.recovered.push(format!("{table}.{row}.{column}"));
         self.set(table, row, column, Some(Value::Number(value)));
     }
 
-    pub fn set(&mut self, table: &'static str, row: &str, column: &str, value: Option<Value>) {
-        self.located.insert((table, row.to_string()));
+    pub fn set(
+        &mut self,
+        table: &'static str,
+        row: &'static str,
+        column: &'static str,
+        value: Option<Value>,
+    ) {
+        self.located.insert((table, row));
         self.cells
-            .entry((table, row.to_string()))
+            .entry((table, row))
             .or_default()
-            .insert(column.to_string(), value);
+            .insert(column, value);
     }
 
     /// Records a located cell: its number, or null with a warning saying why.
     pub fn put(
         &mut self,
         table: &'static str,
-        row: &str,
-        column: &str,
+        row: &'static str,
+        column: &'static str,
         cell: &Cell,
         kind: CellKind,
     ) {
-        let at = format!("{table}.{row}.{column}");
+        // Built only for a warning: most cells need none.
+        let at = || Some(format!("{table}.{row}.{column}"));
         let value = match &cell.value {
             CellValue::Number(n, _) => match number_for(n, kind) {
                 Some(n) => Some(n),
@@ -188,7 +204,7 @@ impl Extraction {
                     self.incomplete = true;
                     self.warn(
                         "not_a_count",
-                        Some(at),
+                        at(),
                         format!(
                             "cell text {:?} is not a valid value for this column",
                             cell.text
@@ -205,7 +221,7 @@ impl Extraction {
                 };
                 self.warn(
                     "blank_cell",
-                    Some(at),
+                    at(),
                     format!("the page leaves this cell {shown}"),
                 );
                 None
@@ -214,7 +230,7 @@ impl Extraction {
                 self.incomplete = true;
                 self.warn(
                     "not_a_number",
-                    Some(at),
+                    at(),
                     format!("cell text {:?} is not a number", cell.text),
                 );
                 None
@@ -224,7 +240,12 @@ impl Extraction {
     }
 
     /// A template row that is not on the page: all its cells are null.
-    pub fn missing_row(&mut self, table: &'static str, row: &str, columns: &[&str]) {
+    pub fn missing_row(
+        &mut self,
+        table: &'static str,
+        row: &'static str,
+        columns: &[&'static str],
+    ) {
         self.incomplete = true;
         self.warn(
             "row_not_found",
@@ -238,8 +259,8 @@ impl Extraction {
     pub fn unplaceable_row(
         &mut self,
         table: &'static str,
-        row: &str,
-        columns: &[&str],
+        row: &'static str,
+        columns: &[&'static str],
         found: usize,
         expected: &str,
     ) {
@@ -257,7 +278,13 @@ impl Extraction {
 
     /// A row whose blank end cells could be padding on either side: the cells
     /// could be aligned in `ways` ways, so none is chosen.
-    pub fn ambiguous_row(&mut self, table: &'static str, row: &str, columns: &[&str], ways: usize) {
+    pub fn ambiguous_row(
+        &mut self,
+        table: &'static str,
+        row: &'static str,
+        columns: &[&'static str],
+        ways: usize,
+    ) {
         self.incomplete = true;
         self.warn(
             "row_ambiguous",
@@ -271,7 +298,7 @@ impl Extraction {
         self.null_row(table, row, columns);
     }
 
-    fn null_row(&mut self, table: &'static str, row: &str, columns: &[&str]) {
+    fn null_row(&mut self, table: &'static str, row: &'static str, columns: &[&'static str]) {
         for col in columns {
             self.set(table, row, col, None);
         }
@@ -321,16 +348,14 @@ impl Extraction {
 
     /// One row's cells: `columns` in order (null where not located), then any
     /// extra field the row carries (`amount_unit`).
-    fn take_row(&mut self, table: &'static str, row: &str, columns: &[&str]) -> Row {
-        let mut found = self
-            .cells
-            .remove(&(table, row.to_string()))
-            .unwrap_or_default();
-        let mut ordered: Row = columns
-            .iter()
-            .map(|c| (c.to_string(), found.shift_remove(*c).flatten()))
-            .collect();
-        ordered.extend(found);
+    fn take_row(&mut self, table: &'static str, row: &'static str, columns: &[&str]) -> Row {
+        let mut found = self.cells.remove(&(table, row)).unwrap_or_default();
+        let mut ordered = Row::with_capacity(columns.len() + found.len());
+        for &column in columns {
+            ordered.insert(column.to_string(), found.shift_remove(column).flatten());
+        }
+        // Extra fields (`amount_unit`) follow, in the order they were set.
+        ordered.extend(found.into_iter().map(|(k, v)| (k.to_string(), v)));
         ordered
     }
 }
