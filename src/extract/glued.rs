@@ -332,6 +332,20 @@ pub(crate) fn read(doc: &Document) -> Option<GluedDump> {
             }
         }
     }
+    // A glued row is a table-三 label and digits with a glued chunk; walking
+    // the whole document is worth it only when there are enough such pairs.
+    let glued_pairs = all
+        .windows(2)
+        .filter(|pair| match (&pair[0].piece, &pair[1].piece) {
+            (Piece::Text(text), Piece::Digits(digits)) => {
+                count_glued_chunks(digits) > 0 && may_name_application_row(text)
+            }
+            _ => false,
+        })
+        .count();
+    if glued_pairs < MIN_GLUED_ROWS {
+        return None;
+    }
     let mut reader = Reader::default();
     reader.walk(&all);
     let glued = reader
@@ -341,6 +355,16 @@ pub(crate) fn read(doc: &Document) -> Option<GluedDump> {
         .filter(|r| r.run.as_ref().is_ok_and(|run| run.chunks().any(is_glued)))
         .count();
     (glued >= MIN_GLUED_ROWS).then_some(reader.dump)
+}
+
+/// True when a text piece, read as [`Reader::walk`] reads labels, could name
+/// a table-三 row in some result group.
+fn may_name_application_row(text: &str) -> bool {
+    let label = key(text);
+    matches!(
+        application_label(label.trim_start_matches('、'), Some(Group::Other)),
+        Some(ApplicationLabel::Row(_) | ApplicationLabel::Group(_))
+    )
 }
 
 /// A piece and the text blocks it comes from.

@@ -13,9 +13,8 @@ mod review;
 pub(crate) mod rows;
 pub(crate) mod value;
 
-use std::collections::{HashMap, HashSet};
-
 use indexmap::IndexMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::flatten::Document;
 use crate::model::{Meta, Number, Report, Sections, Source, Status, Template, Value, Warning};
@@ -111,8 +110,9 @@ fn detect_template(rows: &[rows::Row], year: Option<i32>) -> Template {
 /// One table row being built: column key → cell.
 type Row = IndexMap<String, Option<Value>>;
 
-/// A located table row: the cells placed so far, by column key.
-type Cells = IndexMap<&'static str, Option<Value>>;
+/// A located table row: the cells placed so far, by column key, in the order
+/// they were set (a row has at most nine, so a list beats a map).
+type Cells = Vec<(&'static str, Option<Value>)>;
 
 /// How a cell's number must look for its column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,8 +128,9 @@ pub(crate) enum CellKind {
 /// The cells located so far, with what could not be located.
 #[derive(Default)]
 pub(crate) struct Extraction {
-    cells: HashMap<(&'static str, &'static str), Cells>,
-    located: HashSet<(&'static str, &'static str)>,
+    // Keys are the template's short names: a fast hash suits them.
+    cells: FxHashMap<(&'static str, &'static str), Cells>,
+    located: FxHashSet<(&'static str, &'static str)>,
     incomplete: bool,
     warnings: Vec<Warning>,
     /// `table.row.column` of cells solved from the template's sums.
@@ -180,10 +181,11 @@ impl Extraction {
         value: Option<Value>,
     ) {
         self.located.insert((table, row));
-        self.cells
-            .entry((table, row))
-            .or_default()
-            .insert(column, value);
+        let cells = self.cells.entry((table, row)).or_default();
+        match cells.iter_mut().find(|(c, _)| *c == column) {
+            Some((_, cell)) => *cell = value,
+            None => cells.push((column, value)),
+        }
     }
 
     /// Records a located cell: its number, or null with a warning saying why.
@@ -312,7 +314,7 @@ impl Extraction {
         }
 
         let has_subtotal_column = self.cells.iter().any(|((table, _), cols)| {
-            *table == "applications" && cols.contains_key(LEGAL_PERSON_SUBTOTAL)
+            *table == "applications" && cols.iter().any(|(c, _)| *c == LEGAL_PERSON_SUBTOTAL)
         });
         let mut columns: Vec<&str> = APPLICANT_COLUMNS.to_vec();
         if has_subtotal_column {
@@ -352,7 +354,11 @@ impl Extraction {
         let mut found = self.cells.remove(&(table, row)).unwrap_or_default();
         let mut ordered = Row::with_capacity(columns.len() + found.len());
         for &column in columns {
-            ordered.insert(column.to_string(), found.shift_remove(column).flatten());
+            let cell = match found.iter().position(|(c, _)| *c == column) {
+                Some(at) => found.remove(at).1,
+                None => None,
+            };
+            ordered.insert(column.to_string(), cell);
         }
         // Extra fields (`amount_unit`) follow, in the order they were set.
         ordered.extend(found.into_iter().map(|(k, v)| (k.to_string(), v)));

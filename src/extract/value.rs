@@ -54,6 +54,9 @@ pub fn may_be_in_a_value(c: char) -> bool {
 /// Reads a cell's text. `+2`, `-1`, `减4`, `增加3` give signed numbers (the
 /// template's 本年增/减 column); `1,234` and `１２３` are folded.
 pub fn parse_cell(text: &str) -> CellValue {
+    if let Some(n) = plain_count(text) {
+        return CellValue::Number(n, None);
+    }
     if !text.chars().all(may_be_in_a_value) {
         return CellValue::Text; // a label or prose: cheap to tell, and most cells are
     }
@@ -104,6 +107,22 @@ pub fn parse_cell(text: &str) -> CellValue {
         }
         None => CellValue::Text,
     }
+}
+
+/// The cell most pages are made of: ASCII digits and nothing else (spaces
+/// around them aside), read without the general path's allocations.
+fn plain_count(text: &str) -> Option<Number> {
+    let digits = text.trim();
+    if digits.is_empty() || digits.len() > 40 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let significant = digits.trim_start_matches('0');
+    let canonical = if significant.is_empty() {
+        "0"
+    } else {
+        significant
+    };
+    canonical.parse().ok()
 }
 
 fn digits_split_by_space(text: &str) -> bool {
