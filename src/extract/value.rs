@@ -116,13 +116,15 @@ fn plain_count(text: &str) -> Option<Number> {
     if digits.is_empty() || digits.len() > 40 || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let significant = digits.trim_start_matches('0');
-    let canonical = if significant.is_empty() {
-        "0"
-    } else {
-        significant
-    };
-    canonical.parse().ok()
+    without_leading_zeros(digits).parse().ok()
+}
+
+/// `007` → `7`, `000` → `0`.
+fn without_leading_zeros(digits: &str) -> &str {
+    match digits.trim_start_matches('0') {
+        "" => "0",
+        significant => significant,
+    }
 }
 
 fn digits_split_by_space(text: &str) -> bool {
@@ -162,12 +164,7 @@ fn canonical_number(s: &str) -> Option<String> {
     if int_digits.is_empty() || !int_digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let int_digits = int_digits.trim_start_matches('0');
-    let int_digits = if int_digits.is_empty() {
-        "0"
-    } else {
-        int_digits
-    };
+    let int_digits = without_leading_zeros(&int_digits);
     match frac {
         Some(f) if !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()) => {
             Some(format!("{int_digits}.{f}"))
