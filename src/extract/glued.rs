@@ -308,44 +308,12 @@ pub(crate) fn read(doc: &Document) -> Option<GluedDump> {
     if glued_chunks < MIN_GLUED_ROWS {
         return None;
     }
-    // The pieces of every text block in reading order. Digits that begin a
-    // line belong to the label that ended the line before, and digits on
-    // consecutive lines to one run, the line break being a cut.
-    let mut all: Vec<Placed> = Vec::new();
-    for (block, b) in doc.blocks.iter().enumerate() {
-        let Block::Text(text) = b else { continue };
-        for piece in pieces(text) {
-            match (all.last_mut(), piece) {
-                (Some(last), Piece::Digits(more))
-                    if matches!(last.piece, Piece::Digits(_)) && last.blocks.end == block =>
-                {
-                    if let Piece::Digits(before) = &mut last.piece {
-                        before.push(' ');
-                        before.push_str(&more);
-                    }
-                    last.blocks.end = block + 1;
-                }
-                (_, piece) => all.push(Placed {
-                    blocks: block..block + 1,
-                    piece,
-                }),
-            }
-        }
-    }
-    // A glued row is a table-三 label and digits with a glued chunk; walking
-    // the whole document is worth it only when there are enough such pairs.
-    let glued_pairs = all
-        .windows(2)
-        .filter(|pair| match (&pair[0].piece, &pair[1].piece) {
-            (Piece::Text(text), Piece::Digits(digits)) => {
-                count_glued_chunks(digits) > 0 && may_name_application_row(text)
-            }
-            _ => false,
-        })
-        .count();
-    if glued_pairs < MIN_GLUED_ROWS {
+    // A glued row is a table-三 label and digits with a glued chunk; the
+    // document is cut into pieces and walked only when there are enough.
+    if glued_pairs(doc) < MIN_GLUED_ROWS {
         return None;
     }
+    let all = placed_pieces(doc);
     let mut reader = Reader::default();
     reader.walk(&all);
     let glued = reader
@@ -355,6 +323,96 @@ pub(crate) fn read(doc: &Document) -> Option<GluedDump> {
         .filter(|r| r.run.as_ref().is_ok_and(|run| run.chunks().any(is_glued)))
         .count();
     (glued >= MIN_GLUED_ROWS).then_some(reader.dump)
+}
+
+/// The pieces of every text block in reading order. Digits that begin a line
+/// belong to the label that ended the line before, and digits on consecutive
+/// lines to one run, the line break being a cut.
+fn placed_pieces(doc: &Document) -> Vec<Placed> {
+    let mut all: Vec<Placed> = Vec::new();
+    each_piece(doc, |block, piece| match (all.last_mut(), piece) {
+        (Some(last), Piece::Digits(more))
+            if matches!(last.piece, Piece::Digits(_)) && last.blocks.end == block =>
+        {
+            if let Piece::Digits(before) = &mut last.piece {
+                before.push(' ');
+                before.push_str(&more);
+            }
+            last.blocks.end = block + 1;
+        }
+        (_, piece) => all.push(Placed {
+            blocks: block..block + 1,
+            piece,
+        }),
+    });
+    all
+}
+
+/// Calls `f(block, piece)` for the pieces of every text block, in reading order.
+fn each_piece(doc: &Document, mut f: impl FnMut(usize, Piece)) {
+    for (block, b) in doc.blocks.iter().enumerate() {
+        if let Block::Text(text) = b {
+            for piece in pieces(text) {
+                f(block, piece);
+            }
+        }
+    }
+}
+
+/// How many runs of digits holding a glued chunk follow a label that may name
+/// a table-三 row: the label and run pairs [`read`] would build (runs merged
+/// over consecutive lines the same way), counted a block at a time so a dump
+/// that is not glued is never held in pieces whole.
+fn glued_pairs(doc: &Document) -> usize {
+    /// The piece before the one being read.
+    enum Last {
+        Nothing,
+        Label(String),
+        Run {
+            label: Option<String>,
+            glued: bool,
+            /// The block after the run's last one.
+            end: usize,
+        },
+    }
+    let names_glued_row = |last: Last| match last {
+        Last::Run {
+            label: Some(label),
+            glued: true,
+            ..
+        } => usize::from(may_name_application_row(&label)),
+        _ => 0,
+    };
+    let mut pairs = 0;
+    let mut last = Last::Nothing;
+    each_piece(doc, |block, piece| {
+        last = match (std::mem::replace(&mut last, Last::Nothing), piece) {
+            (Last::Run { label, glued, end }, Piece::Digits(digits)) if end == block => Last::Run {
+                label,
+                glued: glued || count_glued_chunks(&digits) > 0,
+                end: block + 1,
+            },
+            (before, Piece::Digits(digits)) => {
+                let label = match before {
+                    Last::Label(label) => Some(label),
+                    other => {
+                        pairs += names_glued_row(other);
+                        None
+                    }
+                };
+                Last::Run {
+                    label,
+                    glued: count_glued_chunks(&digits) > 0,
+                    end: block + 1,
+                }
+            }
+            (before, Piece::Text(text)) => {
+                pairs += names_glued_row(before);
+                Last::Label(text)
+            }
+        };
+    });
+    pairs + names_glued_row(last)
 }
 
 /// True when a text piece, read as [`Reader::walk`] reads labels, could name
@@ -1397,6 +1455,29 @@ mod tests {
             line in r"[0-9０１．.\-−－ 　a总计、]{0,40}"
         ) {
             proptest::prop_assert_eq!(count_glued_chunks(&line), glued_chunks_of_pieces(&line));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn glued_pairs_counts_the_pairs_read_builds(
+            lines in proptest::collection::vec(
+                r"(一、本年新收|(二)部分公开|3.其他|网站标识码:|\n)?[0-9 ]{0,12}(信访|结转下年度)?[0-9]{0,10}",
+                0..12,
+            )
+        ) {
+            let doc = crate::flatten::flatten(&lines.join("\n"));
+            let all = placed_pieces(&doc);
+            let from_all = all
+                .windows(2)
+                .filter(|pair| match (&pair[0].piece, &pair[1].piece) {
+                    (Piece::Text(text), Piece::Digits(digits)) => {
+                        count_glued_chunks(digits) > 0 && may_name_application_row(text)
+                    }
+                    _ => false,
+                })
+                .count();
+            proptest::prop_assert_eq!(glued_pairs(&doc), from_all);
         }
     }
 }
