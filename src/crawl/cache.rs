@@ -1,23 +1,29 @@
-//! Raw responses on disk, one file per URL, so a crawl can
-//! be resumed without refetching and re-extracted with no network at all.
+//! Raw responses on disk, so a crawl can be resumed without refetching and
+//! re-extracted with no network at all.
 //!
-//! Layout: one file per URL, `DIR/ab/abcdef…` named by the SHA-256 of the
-//! URL: a line of JSON facts (URL, final URL, status, content type, time,
-//! body length), then the raw body. A file cut short by a crash has fewer
-//! body bytes than its facts say and is not an entry. One plain file per
-//! response (no temporary file and rename) keeps the file system's work, a
-//! large part of a crawl's CPU time, to one create per page.
+//! Layout: one append-only file, `DIR/responses`, of entries: a line of JSON
+//! facts (URL, final URL, status, content type, time, body length), then the
+//! raw body. Opening reads the facts lines, skipping the bodies, into an
+//! index; a later entry for a URL replaces an earlier one. A crash can only
+//! cut the last entry short (it then has fewer body bytes than its facts
+//! say), and opening cuts it off. One file rather than one per response:
+//! creating a file costs the kernel more CPU than extracting a small page
+//! (0.4 ms per file on a large ext4 volume).
+//!
+//! The file is locked while open, so two crawls never append to it at once.
 
-use std::fs;
-use std::io::{self, BufRead, Write};
+use std::collections::HashMap;
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, BufRead, Seek, Write};
+use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::fetch::Response;
 
-/// The facts of a cached response; the body is stored beside them.
+/// The facts of a cached response; the body follows them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct Facts {
     url: String,
@@ -28,15 +34,52 @@ struct Facts {
     bytes: u64,
 }
 
+/// Where one entry sits in the file.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    at: u64,
+    /// Length of the facts line, newline included.
+    head: u64,
+    bytes: u64,
+    status: u16,
+}
+
 pub struct Cache {
     dir: PathBuf,
+    file: File,
+    /// Held while appending, so that entries never interleave.
+    state: Mutex<State>,
+}
+
+struct State {
+    /// URL → its latest entry.
+    index: HashMap<String, Entry>,
+    /// Where the next entry goes.
+    len: u64,
 }
 
 impl Cache {
     pub fn open(dir: &Path) -> io::Result<Self> {
         fs::create_dir_all(dir)?;
+        let file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .create(true)
+            .open(dir.join("responses"))?;
+        file.try_lock().map_err(|e| match e {
+            fs::TryLockError::WouldBlock => {
+                io::Error::other("in use by another xxgk crawl (one crawl per cache at a time)")
+            }
+            fs::TryLockError::Error(e) => e,
+        })?;
+        let (index, len) = read_index(&file)?;
+        if len < file.metadata()?.len() {
+            file.set_len(len)?;
+        }
         Ok(Cache {
             dir: dir.to_path_buf(),
+            file,
+            state: Mutex::new(State { index, len }),
         })
     }
 
@@ -44,24 +87,21 @@ impl Cache {
         &self.dir
     }
 
-    /// The HTTP status of the cached response for `url`, without reading its body.
+    /// The HTTP status of the cached response for `url`.
     pub fn status(&self, url: &str) -> Option<u16> {
-        let file = fs::File::open(self.path(url)).ok()?;
-        let mut line = Vec::new();
-        io::BufReader::new(file).read_until(b'\n', &mut line).ok()?;
-        let facts: Facts = serde_json::from_slice(&line).ok()?;
-        (facts.url == url).then_some(facts.status)
+        self.entry(url).map(|e| e.status)
     }
 
-    /// The cached response for `url`, if a complete one is stored.
+    /// The cached response for `url`, if one is stored.
     pub fn get(&self, url: &str) -> Option<Response> {
-        let mut bytes = fs::read(self.path(url)).ok()?;
-        let newline = bytes.iter().position(|&b| b == b'\n')?;
-        let facts: Facts = serde_json::from_slice(&bytes[..newline]).ok()?;
-        let body = bytes.split_off(newline + 1);
-        if facts.url != url || body.len() as u64 != facts.bytes {
-            return None;
-        }
+        let entry = self.entry(url)?;
+        let mut head = vec![0; entry.head as usize];
+        self.file.read_exact_at(&mut head, entry.at).ok()?;
+        let facts: Facts = serde_json::from_slice(&head).ok()?;
+        let mut body = vec![0; entry.bytes as usize];
+        self.file
+            .read_exact_at(&mut body, entry.at + entry.head)
+            .ok()?;
         Some(Response {
             final_url: facts.final_url,
             status: facts.status,
@@ -74,10 +114,6 @@ impl Cache {
 
     /// Stores `response` for `url`, replacing any older entry.
     pub fn put(&self, url: &str, response: &Response) -> io::Result<()> {
-        let path = self.path(url);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
-        }
         let facts = Facts {
             url: url.to_string(),
             final_url: response.final_url.clone(),
@@ -88,18 +124,66 @@ impl Cache {
         };
         let mut head = serde_json::to_vec(&facts)?;
         head.push(b'\n');
-        let mut file = fs::File::create(&path)?;
-        file.write_all(&head)?;
-        file.write_all(&response.body)
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let at = state.len;
+        let written = (&self.file)
+            .write_all(&head)
+            .and_then(|()| (&self.file).write_all(&response.body));
+        if let Err(e) = written {
+            // A half-written entry would hide every later one from the next run.
+            let _ = self.file.set_len(at);
+            return Err(e);
+        }
+        let entry = Entry {
+            at,
+            head: head.len() as u64,
+            bytes: facts.bytes,
+            status: facts.status,
+        };
+        state.len = at + entry.head + entry.bytes;
+        state.index.insert(facts.url, entry);
+        Ok(())
     }
 
-    fn path(&self, url: &str) -> PathBuf {
-        let hash: String = Sha256::digest(url.as_bytes())
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        self.dir.join(&hash[..2]).join(hash)
+    fn entry(&self, url: &str) -> Option<Entry> {
+        let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.index.get(url).copied()
     }
+}
+
+/// The entries of `file`, and the length of its whole ones: anything after
+/// them is an entry cut short.
+fn read_index(file: &File) -> io::Result<(HashMap<String, Entry>, u64)> {
+    let len = file.metadata()?.len();
+    let mut index = HashMap::new();
+    let mut reader = io::BufReader::new(file);
+    reader.rewind()?;
+    let mut at = 0;
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        let head = reader.read_until(b'\n', &mut line)? as u64;
+        if line.last() != Some(&b'\n') {
+            break;
+        }
+        let Ok(facts) = serde_json::from_slice::<Facts>(&line) else {
+            break;
+        };
+        let end = at + head + facts.bytes;
+        if end > len {
+            break;
+        }
+        reader.seek_relative(facts.bytes as i64)?;
+        let entry = Entry {
+            at,
+            head,
+            bytes: facts.bytes,
+            status: facts.status,
+        };
+        index.insert(facts.url, entry);
+        at = end;
+    }
+    Ok((index, at))
 }
 
 #[cfg(test)]
@@ -125,6 +209,7 @@ mod tests {
         cache
             .put("http://a.cn/x", &response(b"\xc4\xea\xb1\xa8"))
             .unwrap();
+        cache.put("http://a.cn/z", &response(b"zzz")).unwrap();
         let back = cache.get("http://a.cn/x").unwrap();
         assert_eq!(back.body, b"\xc4\xea\xb1\xa8");
         assert_eq!(back.final_url, "http://a.cn/final");
@@ -134,23 +219,45 @@ mod tests {
         assert_eq!(cache.status("http://a.cn/y"), None);
         cache.put("http://a.cn/x", &response(b"new")).unwrap();
         assert_eq!(cache.get("http://a.cn/x").unwrap().body, b"new");
+
+        drop(cache);
+        let cache = Cache::open(dir.path()).unwrap();
+        assert_eq!(cache.get("http://a.cn/x").unwrap().body, b"new");
+        assert_eq!(cache.get("http://a.cn/z").unwrap().body, b"zzz");
     }
 
     #[test]
-    fn a_truncated_body_is_not_an_entry() {
+    fn an_entry_cut_short_is_cut_off() {
         let dir = tempfile::tempdir().unwrap();
         let cache = Cache::open(dir.path()).unwrap();
+        cache.put("http://a.cn/x", &response(b"0123")).unwrap();
         cache
-            .put("http://a.cn/x", &response(b"0123456789"))
+            .put("http://a.cn/y", &response(b"0123456789"))
             .unwrap();
-        let path = cache.path("http://a.cn/x");
+        drop(cache);
+        let path = dir.path().join("responses");
         let whole = fs::read(&path).unwrap();
         fs::write(&path, &whole[..whole.len() - 5]).unwrap();
-        assert!(cache.get("http://a.cn/x").is_none());
-        assert_eq!(
-            cache.status("http://a.cn/x"),
-            Some(200),
-            "the facts line is whole"
-        );
+
+        let cache = Cache::open(dir.path()).unwrap();
+        assert_eq!(cache.get("http://a.cn/x").unwrap().body, b"0123");
+        assert!(cache.get("http://a.cn/y").is_none());
+        assert_eq!(cache.status("http://a.cn/y"), None);
+        // What is appended after the repair is read back by the next run.
+        cache.put("http://a.cn/z", &response(b"z")).unwrap();
+        drop(cache);
+        let cache = Cache::open(dir.path()).unwrap();
+        assert_eq!(cache.get("http://a.cn/x").unwrap().body, b"0123");
+        assert_eq!(cache.get("http://a.cn/z").unwrap().body, b"z");
+    }
+
+    #[test]
+    fn one_crawl_at_a_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::open(dir.path()).unwrap();
+        let err = Cache::open(dir.path()).err().unwrap();
+        assert!(err.to_string().contains("in use"), "{err}");
+        drop(cache);
+        Cache::open(dir.path()).unwrap();
     }
 }

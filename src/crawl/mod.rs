@@ -129,7 +129,7 @@ pub async fn run(urls: &[Url], options: &Options) -> Result<Summary, Error> {
     let started = Instant::now();
     let cache = Cache::open(&options.cache_dir).map_err(|source| Error::Io {
         path: options.cache_dir.clone(),
-        action: "cannot create the cache folder",
+        action: "cannot open the cache folder",
         source,
     })?;
     let (mut journal, resumed) = Journal::open(&journal_path(options), options.retry_failed)?;
