@@ -198,7 +198,7 @@ impl Extraction {
         kind: CellKind,
     ) {
         // Built only for a warning: most cells need none.
-        let at = || Some(format!("{table}.{row}.{column}"));
+        let at = || Some([table, ".", row, ".", column].concat());
         let value = match &cell.value {
             CellValue::Number(n, _) => match number_for(n, kind) {
                 Some(n) => Some(n),
@@ -216,16 +216,11 @@ impl Extraction {
                 }
             },
             CellValue::Null => {
-                let shown = if cell.text.trim().is_empty() {
-                    "blank".to_string()
-                } else {
-                    format!("{:?}", cell.text.trim())
+                let message = match cell.text.trim() {
+                    "" => "the page leaves this cell blank".to_string(),
+                    marker => format!("the page leaves this cell {marker:?}"),
                 };
-                self.warn(
-                    "blank_cell",
-                    at(),
-                    format!("the page leaves this cell {shown}"),
-                );
+                self.warn("blank_cell", at(), message);
                 None
             }
             CellValue::Text => {

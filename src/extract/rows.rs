@@ -134,7 +134,7 @@ impl TextRow {
             self.block = block;
         }
         // Long prose lines are never table labels; they end any label run.
-        if line.chars().count() > 120 {
+        if line.chars().nth(120).is_some() {
             self.labels.clear();
             return;
         }
@@ -258,7 +258,7 @@ fn is_garbled_value(text: &str) -> bool {
     let bare = text.trim_matches(|c: char| matches!(c, '(' | ')' | '（' | '）' | '.' | '、'));
     let is_item_number =
         bare.len() < text.len() && !bare.is_empty() && bare.bytes().all(|b| b.is_ascii_digit());
-    text.chars().count() <= 32
+    text.chars().nth(32).is_none()
         && text
             .chars()
             .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
