@@ -6,6 +6,8 @@
 
 use std::collections::HashMap;
 
+use memchr::{memchr, memmem};
+
 /// Deepest nesting a page may have. Real pages stay far below; at this depth
 /// html5ever still parses in well under a second.
 pub const MAX_NESTING: usize = 2_000;
@@ -62,52 +64,80 @@ const CLOSES_P: &[&str] = &[
     "ul",
 ];
 
+/// Ids of the elements that implied end tags look for and stop at. They are
+/// interned first, in this order, so each id is a constant.
+const FIXED: [&str; 17] = [
+    "p", "li", "dt", "dd", "td", "th", "tr", "tbody", "thead", "tfoot", "option", "table",
+    "button", "ul", "ol", "dl", "select",
+];
+const P: usize = 0;
+const LI: usize = 1;
+const DT: usize = 2;
+const DD: usize = 3;
+const TD: usize = 4;
+const TH: usize = 5;
+const TR: usize = 6;
+const TBODY: usize = 7;
+const THEAD: usize = 8;
+const TFOOT: usize = 9;
+const OPTION: usize = 10;
+const TABLE: usize = 11;
+const BUTTON: usize = 12;
+const UL: usize = 13;
+const OL: usize = 14;
+const DL: usize = 15;
+const SELECT: usize = 16;
+
 /// True when the page's elements nest deeper than [`MAX_NESTING`].
 pub fn nests_too_deep(html: &str) -> bool {
-    let mut stack = Stack::default();
+    let mut stack = Stack::new();
     let bytes = html.as_bytes();
     let mut at = 0;
-    // str::find with a char uses memchr: fast over long runs of text.
-    while let Some(offset) = html.get(at..).and_then(|rest| rest.find('<')) {
+    while let Some(offset) = memchr(b'<', &bytes[at..]) {
         at += offset + 1;
         let rest = &bytes[at..];
         if rest.starts_with(b"!--") {
-            at += find(rest, b"-->").map_or(rest.len(), |i| i + 3);
+            at += memmem::find(rest, b"-->").map_or(rest.len(), |i| i + 3);
             continue;
         }
-        let (closing, name_start) = match rest.first() {
-            Some(b'/') => (true, 1),
-            _ => (false, 0),
+        let (closing, name) = match rest.strip_prefix(b"/") {
+            Some(name) => (true, name),
+            None => (false, rest),
         };
-        let len = rest[name_start..]
-            .iter()
-            .take_while(|b| b.is_ascii_alphanumeric())
-            .count();
-        if len == 0 || !rest[name_start].is_ascii_alphabetic() {
+        if !name.first().is_some_and(u8::is_ascii_alphabetic) {
             continue;
         }
         // Lowered into a buffer (no allocation per tag); names longer than it
         // are told apart by their first 16 letters, enough for an estimate.
         let mut buffer = [0u8; 16];
-        let len = len.min(buffer.len());
-        buffer[..len].copy_from_slice(&rest[name_start..name_start + len]);
-        buffer.make_ascii_lowercase();
-        // ASCII alphanumerics only, so always valid UTF-8.
-        let name = std::str::from_utf8(&buffer[..len]).unwrap_or_default();
+        let mut len = 0;
+        let letters = name.iter().take_while(|b| b.is_ascii_alphanumeric());
+        for (slot, letter) in buffer.iter_mut().zip(letters) {
+            *slot = letter.to_ascii_lowercase();
+            len += 1;
+        }
+        let name = &buffer[..len];
+        // Alphanumerics padded with zeros: equal keys are equal names.
+        let key = u128::from_ne_bytes(buffer);
         if closing {
-            stack.pop_to(name);
+            if let Some(id) = stack.id(key) {
+                stack.pop_to(id);
+            }
             continue;
         }
-        if RAW_TEXT.contains(&name) {
-            at += end_tag(rest, name).unwrap_or(rest.len());
-            continue;
+        let id = stack.intern(key, name);
+        match stack.kinds[id] {
+            Kind::RawText => {
+                at += end_tag(rest, name).unwrap_or(rest.len());
+                continue;
+            }
+            Kind::Void => continue,
+            Kind::ClosesP => stack.pop_to_nearest(&[P], &[TABLE, TD, TH, BUTTON]),
+            Kind::Other => {}
         }
-        if VOID.contains(&name) {
-            continue;
-        }
-        stack.close_implied(name);
-        stack.push(name);
-        if stack.names.len() > MAX_NESTING {
+        stack.close_implied(id);
+        stack.push(id);
+        if stack.elements.len() > MAX_NESTING {
             return true;
         }
     }
@@ -115,58 +145,111 @@ pub fn nests_too_deep(html: &str) -> bool {
 }
 
 /// Offset of `</name` (any case) in `text`.
-fn end_tag(text: &[u8], name: &str) -> Option<usize> {
-    let mut from = 0;
-    while let Some(i) = find(&text[from..], b"</") {
-        let start = from + i + 2;
-        let candidate = &text[start..text.len().min(start + name.len())];
-        if candidate.eq_ignore_ascii_case(name.as_bytes()) {
-            return Some(start - 2);
+fn end_tag(text: &[u8], name: &[u8]) -> Option<usize> {
+    memmem::find_iter(text, b"</").find(|&i| {
+        text.get(i + 2..i + 2 + name.len())
+            .is_some_and(|candidate| candidate.eq_ignore_ascii_case(name))
+    })
+}
+
+/// How the scan treats an element.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Void,
+    RawText,
+    ClosesP,
+    Other,
+}
+
+impl Kind {
+    fn of(name: &str) -> Kind {
+        if VOID.contains(&name) {
+            Kind::Void
+        } else if RAW_TEXT.contains(&name) {
+            Kind::RawText
+        } else if CLOSES_P.contains(&name) {
+            Kind::ClosesP
+        } else {
+            Kind::Other
         }
-        from = start;
     }
-    None
 }
 
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
-}
-
-/// Open elements as small ids, with a count per name so that an end tag
-/// with no open element of its name costs nothing.
-#[derive(Default)]
+/// Open elements as small ids, with a count per id so that an end tag with
+/// no open element of its name costs nothing.
 struct Stack {
-    ids: HashMap<String, usize>,
-    names: Vec<usize>,
+    /// Recently looked-up (key, id) pairs, one per slot of a cheap hash: a
+    /// page uses a few dozen names, so nearly every lookup is answered here
+    /// and spared the (collision-proof, but slower) hashing of `ids`.
+    cache: [(u128, usize); 64],
+    ids: HashMap<u128, usize>,
+    /// By id: the element's kind and how many of it are open.
+    kinds: Vec<Kind>,
     open: Vec<usize>,
+    elements: Vec<usize>,
 }
 
 impl Stack {
-    fn id(&mut self, name: &str) -> usize {
-        if let Some(&id) = self.ids.get(name) {
+    fn new() -> Self {
+        let mut stack = Stack {
+            // Key 0 is no name's: names are not empty.
+            cache: [(0, 0); 64],
+            ids: HashMap::new(),
+            kinds: Vec::new(),
+            open: Vec::new(),
+            elements: Vec::new(),
+        };
+        for name in FIXED {
+            let mut buffer = [0u8; 16];
+            buffer[..name.len()].copy_from_slice(name.as_bytes());
+            stack.intern(u128::from_ne_bytes(buffer), name.as_bytes());
+        }
+        stack
+    }
+
+    /// The id of a tag name's key, if the name was met before.
+    fn id(&mut self, key: u128) -> Option<usize> {
+        let slot = Self::slot(key);
+        if self.cache[slot].0 == key {
+            return Some(self.cache[slot].1);
+        }
+        let id = *self.ids.get(&key)?;
+        self.cache[slot] = (key, id);
+        Some(id)
+    }
+
+    /// The id of a lowered tag name, given its key; new names get the next id.
+    fn intern(&mut self, key: u128, name: &[u8]) -> usize {
+        if let Some(id) = self.id(key) {
             return id;
         }
-        let id = self.open.len();
-        self.ids.insert(name.to_string(), id);
+        let id = self.kinds.len();
+        self.ids.insert(key, id);
+        self.cache[Self::slot(key)] = (key, id);
+        // Tag names are ASCII alphanumerics, so always valid UTF-8.
+        let name = std::str::from_utf8(name).unwrap_or_default();
+        self.kinds.push(Kind::of(name));
         self.open.push(0);
         id
     }
 
-    fn push(&mut self, name: &str) {
-        let id = self.id(name);
-        self.open[id] += 1;
-        self.names.push(id);
+    /// Fibonacci hashing of the key's two halves into a cache slot.
+    fn slot(key: u128) -> usize {
+        let folded = (key as u64) ^ ((key >> 64) as u64);
+        (folded.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize
     }
 
-    /// Pops up to and including the innermost open `name`, if any is open.
-    fn pop_to(&mut self, name: &str) {
-        let Some(&id) = self.ids.get(name) else {
-            return;
-        };
+    fn push(&mut self, id: usize) {
+        self.open[id] += 1;
+        self.elements.push(id);
+    }
+
+    /// Pops up to and including the innermost open `id`, if any is open.
+    fn pop_to(&mut self, id: usize) {
         if self.open[id] == 0 {
             return;
         }
-        while let Some(top) = self.names.pop() {
+        while let Some(top) = self.elements.pop() {
             self.open[top] -= 1;
             if top == id {
                 return;
@@ -174,47 +257,34 @@ impl Stack {
         }
     }
 
-    /// Pops to the innermost of `names` when it lies within [`SEARCH`] of the
+    /// Pops to the innermost of `ids` when it lies within [`SEARCH`] of the
     /// top and no element of `boundaries` is above it.
-    fn pop_to_nearest(&mut self, names: &[&str], boundaries: &[&str]) {
-        let id_of = |name: &&str| self.ids.get(*name).copied();
-        let is = |list: &[&str], id: usize| list.iter().filter_map(id_of).any(|i| i == id);
-        if !names.iter().filter_map(id_of).any(|id| self.open[id] > 0) {
+    fn pop_to_nearest(&mut self, ids: &[usize], boundaries: &[usize]) {
+        if !ids.iter().any(|&id| self.open[id] > 0) {
             return;
         }
         let found = self
-            .names
+            .elements
             .iter()
             .rev()
             .take(SEARCH)
-            .take_while(|&&id| !is(boundaries, id))
-            .find(|&&id| is(names, id))
-            .copied();
-        if let Some(id) = found {
-            while let Some(top) = self.names.pop() {
-                self.open[top] -= 1;
-                if top == id {
-                    return;
-                }
-            }
+            .take_while(|id| !boundaries.contains(id))
+            .find(|id| ids.contains(id));
+        if let Some(&id) = found {
+            self.pop_to(id);
         }
     }
 
-    /// The end tags a browser implies before `name` opens (the common cases
-    /// of sloppy markup: unclosed paragraphs, list items and table cells).
-    fn close_implied(&mut self, name: &str) {
-        if CLOSES_P.contains(&name) {
-            self.pop_to_nearest(&["p"], &["table", "td", "th", "button"]);
-        }
-        match name {
-            "li" => self.pop_to_nearest(&["li"], &["ul", "ol", "table"]),
-            "dt" | "dd" => self.pop_to_nearest(&["dt", "dd"], &["dl", "table"]),
-            "td" | "th" => self.pop_to_nearest(&["td", "th"], &["tr", "table"]),
-            "tr" => self.pop_to_nearest(&["tr"], &["table"]),
-            "tbody" | "thead" | "tfoot" => {
-                self.pop_to_nearest(&["tbody", "thead", "tfoot"], &["table"])
-            }
-            "option" => self.pop_to_nearest(&["option"], &["select"]),
+    /// The end tags a browser implies before `id` opens (the common cases
+    /// of sloppy markup: unclosed list items and table cells).
+    fn close_implied(&mut self, id: usize) {
+        match id {
+            LI => self.pop_to_nearest(&[LI], &[UL, OL, TABLE]),
+            DT | DD => self.pop_to_nearest(&[DT, DD], &[DL, TABLE]),
+            TD | TH => self.pop_to_nearest(&[TD, TH], &[TR, TABLE]),
+            TR => self.pop_to_nearest(&[TR], &[TABLE]),
+            TBODY | THEAD | TFOOT => self.pop_to_nearest(&[TBODY, THEAD, TFOOT], &[TABLE]),
+            OPTION => self.pop_to_nearest(&[OPTION], &[SELECT]),
             _ => {}
         }
     }

@@ -3,52 +3,75 @@
 
 use ego_tree::NodeRef;
 use ego_tree::iter::{Edge, Traverse};
+use scraper::node::Element;
 use scraper::{ElementRef, Html, Node};
 
-use super::normalize::collapse_whitespace;
+use super::normalize::Collapsed;
 use super::{Block, Cell, Document, Grid};
 use crate::model::Link;
 
 /// Elements whose content is never part of the report.
-const SKIPPED: &[&str] = &[
-    "script", "style", "noscript", "template", "head", "nav", "footer", "iframe", "svg", "select",
-    "button", "object", "embed", "audio", "video", "canvas", "map",
-];
+fn is_skipped(name: &str) -> bool {
+    // `matches!` rather than a list: every element is asked, and a match
+    // compiles to a few comparisons instead of a scan of the list.
+    matches!(
+        name,
+        "script"
+            | "style"
+            | "noscript"
+            | "template"
+            | "head"
+            | "nav"
+            | "footer"
+            | "iframe"
+            | "svg"
+            | "select"
+            | "button"
+            | "object"
+            | "embed"
+            | "audio"
+            | "video"
+            | "canvas"
+            | "map"
+    )
+}
 
-/// Elements that start a new paragraph.
-const BLOCKS: &[&str] = &[
-    "p",
-    "div",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "li",
-    "ul",
-    "ol",
-    "dl",
-    "dt",
-    "dd",
-    "section",
-    "article",
-    "header",
-    "main",
-    "blockquote",
-    "pre",
-    "center",
-    "form",
-    "fieldset",
-    "address",
-    "figure",
-    "figcaption",
-    "caption",
-    "tr",
-    "td",
-    "th",
-    "hr",
-];
+/// Elements that start a new paragraph (and `<table>`, which is more).
+fn starts_paragraph(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "div"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "li"
+            | "ul"
+            | "ol"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "section"
+            | "article"
+            | "header"
+            | "main"
+            | "blockquote"
+            | "pre"
+            | "center"
+            | "form"
+            | "fieldset"
+            | "address"
+            | "figure"
+            | "figcaption"
+            | "caption"
+            | "tr"
+            | "td"
+            | "th"
+            | "hr"
+    )
+}
 
 /// Upper bounds that keep hostile spans from exploding a grid (HTML itself caps
 /// colspan at 1000 and rowspan at 65534).
@@ -74,7 +97,9 @@ pub fn flatten_html(text: &str) -> Document {
 struct Walker {
     title: Option<String>,
     blocks: Vec<Block>,
-    paragraph: String,
+    paragraph: Collapsed,
+    /// Scratch for the text of a title, link or cell, reused between them.
+    scratch: Collapsed,
     links: Vec<Link>,
     images: usize,
     script_bytes: usize,
@@ -117,26 +142,26 @@ impl Walker {
         let name = element.name();
         if name == "title" {
             if self.title.is_none() {
-                let t = collapse_whitespace(&text_of(node));
+                let t = self.text_of(node);
                 self.title = (!t.is_empty()).then_some(t);
             }
             return Visit::Skip;
         }
         if name == "script" {
-            self.script_bytes += text_of(node).len();
+            each_text(node, |t| self.script_bytes += t.len());
             return Visit::Skip;
         }
         if name == "img" {
             self.images += 1;
             return Visit::Skip;
         }
-        if SKIPPED.contains(&name) || is_chrome(element) {
+        if is_skipped(name) || is_chrome(element) {
             return Visit::Skip;
         }
         if name == "a"
             && let Some(href) = element.attr("href")
         {
-            let text = collapse_whitespace(&text_of(node));
+            let text = self.text_of(node);
             self.links.push(Link {
                 text,
                 href: href.trim().to_string(),
@@ -149,7 +174,7 @@ impl Walker {
         if name == "table" && !contains_table(node) {
             self.flush();
             self.images += count_images(node);
-            let grid = build_grid(node);
+            let grid = build_grid(node, &mut self.scratch);
             if !grid.rows.is_empty() {
                 self.blocks.push(Block::Table(grid));
             }
@@ -162,30 +187,45 @@ impl Walker {
     }
 
     fn flush(&mut self) {
-        if self.paragraph.is_empty() {
-            return;
+        if !self.paragraph.is_empty() {
+            self.blocks
+                .push(Block::Text(self.paragraph.as_str().to_string()));
+            self.paragraph.clear();
         }
-        let text = collapse_whitespace(&self.paragraph);
-        self.paragraph.clear();
-        if !text.is_empty() {
-            self.blocks.push(Block::Text(text));
-        }
+    }
+
+    /// The display text of a subtree.
+    fn text_of(&mut self, node: NodeRef<'_, Node>) -> String {
+        text_of(node, &mut self.scratch)
     }
 }
 
 /// Site navigation, breadcrumbs, share bars and footers, recognised by their
 /// class or id; their text would otherwise run into the report's sections.
-fn is_chrome(element: &scraper::node::Element) -> bool {
+fn is_chrome(element: &Element) -> bool {
     const CONTAINS: &[&str] = &["breadcrumb", "footer", "copyright"];
     const TOKENS: &[&str] = &["nav", "menu", "foot", "share", "sidebar", "crumb", "topbar"];
-    let attrs = [element.attr("class"), element.attr("id")];
+    // Every element is asked, so no lowered copies: ASCII case is ignored in place.
+    let attrs = [plain_attr(element, "class"), plain_attr(element, "id")];
     attrs.into_iter().flatten().any(|value| {
-        let lower = value.to_ascii_lowercase();
-        CONTAINS.iter().any(|c| lower.contains(c))
-            || lower
-                .split(|c: char| !c.is_ascii_alphanumeric())
-                .any(|token| TOKENS.contains(&token))
+        CONTAINS.iter().any(|c| {
+            value
+                .as_bytes()
+                .windows(c.len())
+                .any(|w| w.eq_ignore_ascii_case(c.as_bytes()))
+        }) || value
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|token| TOKENS.iter().any(|t| token.eq_ignore_ascii_case(t)))
     })
+}
+
+/// An attribute that is never namespaced (`class`, `id`, spans), found by
+/// scanning the element's few attributes: `Element::attr` interns the name
+/// first, which costs more.
+fn plain_attr<'a>(element: &'a Element, name: &str) -> Option<&'a str> {
+    element
+        .attrs()
+        .find_map(|(key, value)| (key == name).then_some(value))
 }
 
 /// Whether a node's content is visited.
@@ -196,7 +236,7 @@ enum Visit {
 }
 
 fn is_block(name: &str) -> bool {
-    BLOCKS.contains(&name) || name == "table"
+    starts_paragraph(name) || name == "table"
 }
 
 /// Advances `edges` past the end of `node`, whose opening edge was just read.
@@ -208,39 +248,46 @@ fn skip_subtree<'a>(edges: &mut Traverse<'a, Node>, node: NodeRef<'a, Node>) {
     }
 }
 
-/// Concatenated text of a subtree, skipping scripts and styles.
-fn text_of(node: NodeRef<'_, Node>) -> String {
-    let mut out = String::new();
+/// The display text of a subtree, built in `scratch`.
+fn text_of(node: NodeRef<'_, Node>, scratch: &mut Collapsed) -> String {
+    scratch.clear();
+    each_text(node, |t| scratch.push_str(t));
+    // Copied out at its exact size: the buffer itself stays for the next text.
+    scratch.as_str().to_string()
+}
+
+/// Feeds the text of a subtree to `out` in document order, skipping scripts
+/// and styles; a line break or an inner block is fed as a space.
+fn each_text<'a>(node: NodeRef<'a, Node>, mut out: impl FnMut(&'a str)) {
     for child in node.children() {
         let mut edges = child.traverse();
         while let Some(edge) = edges.next() {
             match edge {
                 Edge::Open(n) => match n.value() {
-                    Node::Text(t) => out.push_str(t),
+                    Node::Text(t) => out(t),
                     Node::Element(e)
                         if matches!(e.name(), "script" | "style" | "noscript" | "template") =>
                     {
                         skip_subtree(&mut edges, n);
                     }
                     // A line break or an inner block separates words visually.
-                    Node::Element(e) if separates_words(e.name()) => out.push(' '),
+                    Node::Element(e) if separates_words(e.name()) => out(" "),
                     _ => {}
                 },
                 Edge::Close(n) => {
                     if let Node::Element(e) = n.value()
                         && separates_words(e.name())
                     {
-                        out.push(' ');
+                        out(" ");
                     }
                 }
             }
         }
     }
-    out
 }
 
 fn separates_words(name: &str) -> bool {
-    name == "br" || BLOCKS.contains(&name)
+    name == "br" || starts_paragraph(name)
 }
 
 fn contains_table(node: NodeRef<'_, Node>) -> bool {
@@ -262,7 +309,7 @@ struct RawCell {
     colspan: usize,
 }
 
-fn build_grid(table: NodeRef<'_, Node>) -> Grid {
+fn build_grid(table: NodeRef<'_, Node>, scratch: &mut Collapsed) -> Grid {
     let rows: Vec<Vec<RawCell>> = table
         .descendants()
         .filter_map(ElementRef::wrap)
@@ -272,14 +319,14 @@ fn build_grid(table: NodeRef<'_, Node>) -> Grid {
                 .filter_map(ElementRef::wrap)
                 .filter(|c| matches!(c.value().name(), "td" | "th"))
                 .map(|cell| RawCell {
-                    text: collapse_whitespace(&text_of(*cell)),
+                    text: text_of(*cell, scratch),
                     // rowspan="0" spans to the end of the table; colspan="0" is 1.
-                    rowspan: match span(cell.value().attr("rowspan")) {
+                    rowspan: match span(plain_attr(cell.value(), "rowspan")) {
                         Some(0) => usize::MAX,
                         Some(n) => n,
                         None => 1,
                     },
-                    colspan: span(cell.value().attr("colspan"))
+                    colspan: span(plain_attr(cell.value(), "colspan"))
                         .unwrap_or(1)
                         .clamp(1, MAX_COLSPAN),
                 })
@@ -292,13 +339,9 @@ fn build_grid(table: NodeRef<'_, Node>) -> Grid {
 /// Parses a span attribute leniently (`"2"`, `" 3 "`, `"2px"`); `None` for
 /// a missing or junk value.
 fn span(value: Option<&str>) -> Option<usize> {
-    let digits: String = value?
-        .trim()
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .take(6)
-        .collect();
-    digits.parse().ok()
+    let value = value?.trim();
+    let digits = value.bytes().take_while(u8::is_ascii_digit).take(6).count();
+    value[..digits].parse().ok()
 }
 
 /// Places cells into slots. A rowspan reaching rows that already hold a full

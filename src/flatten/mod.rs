@@ -59,11 +59,15 @@ impl Cell {
 
 /// Flattens decoded text, HTML or a plain-text dump, telling them apart by content.
 pub fn flatten(text: &str) -> Document {
-    if looks_like_html(text) {
+    let mut doc = if looks_like_html(text) {
         html::flatten_html(text)
     } else {
         text::flatten_text(text)
-    }
+    };
+    // The document lives through extraction: it should not keep the slack
+    // that growing the list left (up to half of it).
+    doc.blocks.shrink_to_fit();
+    doc
 }
 
 /// True when the text carries HTML markup (a fragment without `<html>` counts).
@@ -73,12 +77,11 @@ pub fn looks_like_html(text: &str) -> bool {
     ];
     // Byte-wise, without building a lowered copy: this runs on every input.
     let head = &text.as_bytes()[..text.len().min(800_000)];
-    head.iter().enumerate().any(|(i, &b)| {
-        b == b'<'
-            && TAGS.iter().any(|t| {
-                head.get(i..i + t.len())
-                    .is_some_and(|w| w.eq_ignore_ascii_case(t.as_bytes()))
-            })
+    memchr::memchr_iter(b'<', head).any(|i| {
+        TAGS.iter().any(|t| {
+            head.get(i..i + t.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(t.as_bytes()))
+        })
     })
 }
 

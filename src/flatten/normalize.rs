@@ -33,33 +33,89 @@ pub fn is_space(c: char) -> bool {
 /// Display form: runs of whitespace (of any kind) become one space, invisible
 /// characters disappear, and the ends are trimmed.
 pub fn collapse_whitespace(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut pending_space = false;
-    for c in s.chars() {
-        if is_invisible(c) {
-            continue;
+    let mut out = Collapsed::with_capacity(s.len());
+    out.push_str(s);
+    out.text
+}
+
+/// [`collapse_whitespace`] fed piece by piece: the pieces of a paragraph or a
+/// cell come out as if they had been joined first, without building the
+/// joined text.
+#[derive(Debug, Default)]
+pub struct Collapsed {
+    text: String,
+    pending_space: bool,
+}
+
+impl Collapsed {
+    fn with_capacity(capacity: usize) -> Self {
+        Collapsed {
+            text: String::with_capacity(capacity),
+            pending_space: false,
         }
-        if is_space(c) {
-            pending_space = !out.is_empty();
-            continue;
-        }
-        if pending_space {
-            out.push(' ');
-            pending_space = false;
-        }
-        out.push(c);
     }
-    out
+
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    /// Empties the text, keeping its buffer for the next one.
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.pending_space = false;
+    }
+
+    pub fn push_str(&mut self, s: &str) {
+        // Runs of visible characters are copied whole, not char by char.
+        let mut run = 0;
+        for (i, c) in s.char_indices() {
+            let space = is_space(c);
+            if space || is_invisible(c) {
+                self.push_visible(&s[run..i]);
+                run = i + c.len_utf8();
+                if space {
+                    self.pending_space = !self.text.is_empty();
+                }
+            }
+        }
+        self.push_visible(&s[run..]);
+    }
+
+    fn push_visible(&mut self, run: &str) {
+        if run.is_empty() {
+            return;
+        }
+        if self.pending_space {
+            self.text.push(' ');
+            self.pending_space = false;
+        }
+        self.text.push_str(run);
+    }
 }
 
 /// Key form: full-width folded and every space removed, so `商业 企业`,
 /// `（一）` and `(一)` compare equal to `商业企业` and `(一)`.
 pub fn key(s: &str) -> String {
-    s.chars()
-        .filter(|&c| !is_space(c) && !is_invisible(c))
-        .map(fold_char)
-        .filter(|c| !c.is_whitespace())
-        .collect()
+    // Folding never lengthens a character, so one allocation suffices; runs
+    // of characters that stay as they are are copied whole.
+    let mut out = String::with_capacity(s.len());
+    let mut run = 0;
+    for (i, c) in s.char_indices() {
+        let kept = (!is_space(c) && !is_invisible(c))
+            .then(|| fold_char(c))
+            .filter(|f| !f.is_whitespace());
+        if kept != Some(c) {
+            out.push_str(&s[run..i]);
+            run = i + c.len_utf8();
+            out.extend(kept);
+        }
+    }
+    out.push_str(&s[run..]);
+    out
 }
 
 #[cfg(test)]
@@ -79,5 +135,52 @@ mod tests {
             collapse_whitespace("  无。\u{a0}\u{a0} 好，\n"),
             "无。 好，"
         );
+    }
+
+    #[test]
+    fn collapsing_in_pieces_is_collapsing_the_whole() {
+        let pieces = [
+            " 本年",
+            "\u{a0}",
+            "",
+            "新 ",
+            "\u{200b}",
+            " 制作\n",
+            "数量 ",
+            " ",
+        ];
+        let mut collapsed = Collapsed::default();
+        for piece in pieces {
+            collapsed.push_str(piece);
+        }
+        assert_eq!(collapsed.as_str(), collapse_whitespace(&pieces.concat()));
+        assert_eq!(collapsed.as_str(), "本年 新 制作 数量");
+    }
+
+    proptest::proptest! {
+        /// The run-copying forms agree with the char-by-char definitions.
+        #[test]
+        fn forms_match_their_definitions(s in "[ a-z\\t\\n\u{a0}\u{3000}\u{200b}\u{feff}０-９（），〔】商业]{0,24}") {
+            let key_by_char: String = s
+                .chars()
+                .filter(|&c| !is_space(c) && !is_invisible(c))
+                .map(fold_char)
+                .filter(|c| !c.is_whitespace())
+                .collect();
+            proptest::prop_assert_eq!(key(&s), key_by_char);
+            let mut collapsed_by_char = String::new();
+            let mut pending_space = false;
+            for c in s.chars().filter(|&c| !is_invisible(c)) {
+                if is_space(c) {
+                    pending_space = !collapsed_by_char.is_empty();
+                    continue;
+                }
+                if std::mem::take(&mut pending_space) {
+                    collapsed_by_char.push(' ');
+                }
+                collapsed_by_char.push(c);
+            }
+            proptest::prop_assert_eq!(collapse_whitespace(&s), collapsed_by_char);
+        }
     }
 }
