@@ -3,6 +3,7 @@
 //! A cell the page left blank counts as 0, and the detail says so; a cell that
 //! was not located makes the check unassessable (`ok: null`), never a pass.
 
+use std::cell::RefCell;
 use std::collections::HashSet;
 use std::fmt::{self, Write as _};
 
@@ -66,6 +67,8 @@ struct RowRef<'a> {
 struct Checker<'a> {
     report: &'a Report,
     blanks: HashSet<&'a str>,
+    /// Where a cell's id is written to look it up in `blanks`.
+    scratch: RefCell<String>,
 }
 
 impl<'a> Checker<'a> {
@@ -76,7 +79,11 @@ impl<'a> Checker<'a> {
             .filter(|w| w.code == "blank_cell")
             .filter_map(|w| w.cell.as_deref())
             .collect();
-        Checker { report, blanks }
+        Checker {
+            report,
+            blanks,
+            scratch: RefCell::default(),
+        }
     }
 
     fn row(&self, table: &'static str, name: &'a str) -> RowRef<'a> {
@@ -99,11 +106,24 @@ impl<'a> Checker<'a> {
             .and_then(|cells| cells.get(column)?.as_ref()?.as_number());
         let op = match value.and_then(|n| n.as_i64()) {
             Some(v) => Operand::Value(v),
-            // Blank-cell warnings name the cell by its dotted id.
-            None if self.blanks.contains(id.to_string().as_str()) => Operand::Blank,
+            None if self.is_blank(id) => Operand::Blank,
             None => Operand::Missing,
         };
         (id, op)
+    }
+
+    /// Whether a blank-cell warning names `id` (by its dotted form).
+    fn is_blank(&self, id: CellId) -> bool {
+        if self.blanks.is_empty() {
+            return false;
+        }
+        let mut dotted = self.scratch.borrow_mut();
+        dotted.clear();
+        // As `CellId`'s Display writes it, without allocating for each cell.
+        for part in [id.table, ".", id.row, ".", id.column] {
+            dotted.push_str(part);
+        }
+        self.blanks.contains(dotted.as_str())
     }
 
     fn run(&self) -> Vec<Check> {
