@@ -3,9 +3,13 @@
 //! A cell the page left blank counts as 0, and the detail says so; a cell that
 //! was not located makes the check unassessable (`ok: null`), never a pass.
 
+use std::cell::RefCell;
 use std::collections::HashSet;
+use std::fmt::{self, Write as _};
 
-use crate::model::{Check, Report, Status, Template};
+use indexmap::IndexMap;
+
+use crate::model::{Check, Report, Status, Template, Value};
 use crate::template::{
     APPLICANT_COLUMNS, Group, LEGAL_PERSON_SUBTOTAL, REVIEW_COLUMNS, REVIEW_ROWS, result_rows,
 };
@@ -37,9 +41,34 @@ enum Operand {
     Missing,
 }
 
+/// A cell an operand reads, written `table.row.column` in a check's detail.
+/// Kept as parts so that only the details that name a cell format it.
+#[derive(Debug, Clone, Copy)]
+struct CellId<'a> {
+    table: &'static str,
+    row: &'a str,
+    column: &'a str,
+}
+
+impl fmt::Display for CellId<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}.{}.{}", self.table, self.row, self.column)
+    }
+}
+
+/// A row of one table, looked up once for all the operands it gives.
+#[derive(Debug, Clone, Copy)]
+struct RowRef<'a> {
+    table: &'static str,
+    name: &'a str,
+    cells: Option<&'a IndexMap<String, Option<Value>>>,
+}
+
 struct Checker<'a> {
     report: &'a Report,
     blanks: HashSet<&'a str>,
+    /// Where a cell's id is written to look it up in `blanks`.
+    scratch: RefCell<String>,
 }
 
 impl<'a> Checker<'a> {
@@ -50,21 +79,51 @@ impl<'a> Checker<'a> {
             .filter(|w| w.code == "blank_cell")
             .filter_map(|w| w.cell.as_deref())
             .collect();
-        Checker { report, blanks }
+        Checker {
+            report,
+            blanks,
+            scratch: RefCell::default(),
+        }
     }
 
-    fn operand(&self, table: &str, row: &str, column: &str) -> (String, Operand) {
-        let id = format!("{table}.{row}.{column}");
-        let op = match self
-            .report
-            .cell(table, row, column)
-            .and_then(|n| n.as_i64())
-        {
+    fn row(&self, table: &'static str, name: &'a str) -> RowRef<'a> {
+        let cells = self.report.tables().into_iter().find(|&(t, _)| t == table);
+        RowRef {
+            table,
+            name,
+            cells: cells.and_then(|(_, rows)| rows.get(name)),
+        }
+    }
+
+    fn operand(&self, row: RowRef<'a>, column: &'a str) -> (CellId<'a>, Operand) {
+        let id = CellId {
+            table: row.table,
+            row: row.name,
+            column,
+        };
+        let value = row
+            .cells
+            .and_then(|cells| cells.get(column)?.as_ref()?.as_number());
+        let op = match value.and_then(|n| n.as_i64()) {
             Some(v) => Operand::Value(v),
-            None if self.blanks.contains(id.as_str()) => Operand::Blank,
+            None if self.is_blank(id) => Operand::Blank,
             None => Operand::Missing,
         };
         (id, op)
+    }
+
+    /// Whether a blank-cell warning names `id` (by its dotted form).
+    fn is_blank(&self, id: CellId) -> bool {
+        if self.blanks.is_empty() {
+            return false;
+        }
+        let mut dotted = self.scratch.borrow_mut();
+        dotted.clear();
+        // As `CellId`'s Display writes it, without allocating for each cell.
+        for part in [id.table, ".", id.row, ".", id.column] {
+            dotted.push_str(part);
+        }
+        self.blanks.contains(dotted.as_str())
     }
 
     fn run(&self) -> Vec<Check> {
@@ -81,45 +140,49 @@ impl<'a> Checker<'a> {
         if has_subtotal_column {
             columns.push(LEGAL_PERSON_SUBTOTAL);
         }
+        let app = |name: &'a str| self.row("applications", name);
+        let a = |row: RowRef<'a>, column: &'a str| self.operand(row, column);
+        // The summed side of each check, reused from one check to the next.
+        let mut parts = Vec::new();
 
-        for col in &columns {
-            let a = |row: &str| self.operand("applications", row, col);
+        let (new_received, carried_over) = (app("new_received"), app("carried_over"));
+        let (total_processed, carried_forward) = (app("total_processed"), app("carried_forward"));
+        for &col in &columns {
             checks.push(equation(
-                format!("applications.balance.{col}"),
-                &[a("new_received"), a("carried_over")],
-                &[a("total_processed"), a("carried_forward")],
+                ["applications.balance.", col].concat(),
+                &[a(new_received, col), a(carried_over, col)],
+                &[a(total_processed, col), a(carried_forward, col)],
             ));
         }
-        let results = result_rows(template);
-        for col in &columns {
-            let parts: Vec<_> = results
-                .iter()
-                .map(|row| self.operand("applications", row, col))
-                .collect();
+        let results: Vec<RowRef> = result_rows(template).iter().map(|&r| app(r)).collect();
+        for &col in &columns {
+            parts.clear();
+            parts.extend(results.iter().map(|&row| a(row, col)));
             checks.push(equation(
-                format!("applications.results_sum.{col}"),
-                &[self.operand("applications", "total_processed", col)],
+                ["applications.results_sum.", col].concat(),
+                &[a(total_processed, col)],
                 &parts,
             ));
         }
-        for row in apps.keys() {
-            let parts: Vec<_> = APPLICANT_PARTS
-                .iter()
-                .map(|c| self.operand("applications", row, c))
-                .collect();
+        for (name, cells) in apps {
+            let row = RowRef {
+                table: "applications",
+                name,
+                cells: Some(cells),
+            };
+            parts.clear();
+            parts.extend(APPLICANT_PARTS.iter().map(|&col| a(row, col)));
             checks.push(equation(
-                format!("applications.row_total.{row}"),
-                &[self.operand("applications", row, "total")],
+                ["applications.row_total.", name].concat(),
+                &[a(row, "total")],
                 &parts,
             ));
             if has_subtotal_column {
-                let parts: Vec<_> = ORGANISATIONS
-                    .iter()
-                    .map(|c| self.operand("applications", row, c))
-                    .collect();
+                parts.clear();
+                parts.extend(ORGANISATIONS.iter().map(|&col| a(row, col)));
                 checks.push(equation(
-                    format!("applications.subtotal.legal_person.{row}"),
-                    &[self.operand("applications", row, LEGAL_PERSON_SUBTOTAL)],
+                    ["applications.subtotal.legal_person.", name].concat(),
+                    &[a(row, LEGAL_PERSON_SUBTOTAL)],
                     &parts,
                 ));
             }
@@ -129,27 +192,25 @@ impl<'a> Checker<'a> {
             if !has(subtotal) {
                 continue;
             }
-            for col in &columns {
-                let parts: Vec<_> = group
-                    .items(template)
-                    .iter()
-                    .map(|row| self.operand("applications", row, col))
-                    .collect();
+            let subtotal = app(subtotal);
+            let items: Vec<RowRef> = group.items(template).iter().map(|&r| app(r)).collect();
+            for &col in &columns {
+                parts.clear();
+                parts.extend(items.iter().map(|&row| a(row, col)));
                 checks.push(equation(
                     format!("applications.subtotal.{}.{col}", group.prefix()),
-                    &[self.operand("applications", subtotal, col)],
+                    &[a(subtotal, col)],
                     &parts,
                 ));
             }
         }
-        for row in REVIEW_ROWS {
-            let parts: Vec<_> = REVIEW_COLUMNS[..4]
-                .iter()
-                .map(|c| self.operand("review_litigation", row, c))
-                .collect();
+        for name in REVIEW_ROWS {
+            let row = self.row("review_litigation", name);
+            parts.clear();
+            parts.extend(REVIEW_COLUMNS[..4].iter().map(|&col| a(row, col)));
             checks.push(equation(
-                format!("review_litigation.total.{row}"),
-                &[self.operand("review_litigation", row, "total")],
+                ["review_litigation.total.", name].concat(),
+                &[a(row, "total")],
                 &parts,
             ));
         }
@@ -189,71 +250,94 @@ impl<'a> Checker<'a> {
     }
 }
 
-/// `lhs` (summed) must equal `rhs` (summed).
-fn equation(id: String, lhs: &[(String, Operand)], rhs: &[(String, Operand)]) -> Check {
+/// `lhs` (summed) must equal `rhs` (summed); `N` names an operand's cell.
+fn equation<N: fmt::Display>(id: String, lhs: &[(N, Operand)], rhs: &[(N, Operand)]) -> Check {
     let all = || lhs.iter().chain(rhs);
-    let missing: Vec<&str> = all()
-        .filter(|(_, op)| matches!(op, Operand::Missing))
-        .map(|(id, _)| id.as_str())
-        .collect();
-    if !missing.is_empty() {
+    let missing = |(_, op): &&(N, Operand)| matches!(op, Operand::Missing);
+    let blank = |(_, op): &&(N, Operand)| matches!(op, Operand::Blank);
+    let mut detail = String::new();
+    if all().any(|o| missing(&o)) {
+        detail.push_str("cannot assess: not located: ");
+        push_joined(
+            &mut detail,
+            all().filter(missing).map(|(name, _)| name),
+            ", ",
+        );
         return Check {
             id,
             ok: None,
-            detail: format!("cannot assess: not located: {}", missing.join(", ")),
+            detail,
         };
     }
-    if all().all(|(_, op)| matches!(op, Operand::Blank)) {
+    if all().all(|o| blank(&o)) {
         return Check {
             id,
             ok: None,
             detail: "every cell is blank on the page".to_string(),
         };
     }
-    let value = |op: &Operand| match op {
-        Operand::Value(v) => *v,
-        _ => 0,
-    };
-    let render = |side: &[(String, Operand)]| {
-        side.iter()
-            .map(|(_, op)| value(op).to_string())
-            .collect::<Vec<_>>()
-            .join(" + ")
-    };
     let (l, r): (i64, i64) = (
-        lhs.iter().map(|(_, op)| value(op)).sum(),
-        rhs.iter().map(|(_, op)| value(op)).sum(),
+        lhs.iter().map(|(_, op)| op.value()).sum(),
+        rhs.iter().map(|(_, op)| op.value()).sum(),
     );
-    let blanks: Vec<&str> = all()
-        .filter(|(_, op)| matches!(op, Operand::Blank))
-        .map(|(id, _)| id.as_str())
-        .collect();
-    let (ok, mut detail) = if l == r {
-        (Some(true), format!("{} = {}", render(lhs), render(rhs)))
-    } else if blanks.is_empty() {
-        (
-            Some(false),
-            format!("{} ≠ {} ({l} vs {r})", render(lhs), render(rhs)),
-        )
+    let has_blanks = all().any(|o| blank(&o));
+    let (sum_l, sum_r) = (Sum(lhs), Sum(rhs));
+    // Writing to a String cannot fail.
+    let ok = if l == r {
+        let _ = write!(detail, "{sum_l} = {sum_r}");
+        Some(true)
+    } else if !has_blanks {
+        let _ = write!(detail, "{sum_l} ≠ {sum_r} ({l} vs {r})");
+        Some(false)
     } else {
         // A blank that is not 0 (e.g. a 总计 the page left empty) is a gap in
         // the page, not proof that its arithmetic is wrong.
-        (
-            None,
-            format!(
-                "cannot assess: {} ≠ {} ({l} vs {r}) only if the blank cells are 0",
-                render(lhs),
-                render(rhs)
-            ),
-        )
+        let _ = write!(
+            detail,
+            "cannot assess: {sum_l} ≠ {sum_r} ({l} vs {r}) only if the blank cells are 0"
+        );
+        None
     };
-    if !blanks.is_empty() {
-        detail.push_str(&format!(
-            "; blank cells counted as 0: {}",
-            blanks.join(", ")
-        ));
+    if has_blanks {
+        detail.push_str("; blank cells counted as 0: ");
+        push_joined(&mut detail, all().filter(blank).map(|(name, _)| name), ", ");
     }
     Check { id, ok, detail }
+}
+
+impl Operand {
+    /// The value a sum counts: a blank (or missing) cell as 0.
+    fn value(self) -> i64 {
+        match self {
+            Operand::Value(v) => v,
+            Operand::Blank | Operand::Missing => 0,
+        }
+    }
+}
+
+/// One side of an equation, written `a + b + c` with its values.
+struct Sum<'s, N>(&'s [(N, Operand)]);
+
+impl<N> fmt::Display for Sum<'_, N> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, (_, op)) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(" + ")?;
+            }
+            fmt::Display::fmt(&op.value(), f)?;
+        }
+        Ok(())
+    }
+}
+
+/// Appends `items` to `out`, `sep` between them.
+fn push_joined(out: &mut String, items: impl Iterator<Item = impl fmt::Display>, sep: &str) {
+    for (i, item) in items.enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        let _ = write!(out, "{item}");
+    }
 }
 
 /// One comparison of an agency's two consecutive years by [`carry_chain`].
@@ -375,8 +459,9 @@ fn compare_years(earlier: &Report, later: &Report) -> (CarryLink, Vec<Check>) {
     };
     let mut checks = Vec::new();
     for col in columns {
-        let (_, carried_over) = after.operand("applications", "carried_over", col);
-        let (_, carried_forward) = before.operand("applications", "carried_forward", col);
+        let (_, carried_over) = after.operand(after.row("applications", "carried_over"), col);
+        let (_, carried_forward) =
+            before.operand(before.row("applications", "carried_forward"), col);
         let mut check = equation(
             format!("carry_chain.{col}"),
             &[(format!("{y1} carried_over.{col}"), carried_over)],

@@ -46,15 +46,16 @@ pub fn read_meta(doc: &Document) -> Meta {
                 Block::Table(_) => None,
             })
         });
+    let text = page_text(doc);
     let agency = title
         .as_deref()
         .and_then(agency_from_title)
-        .or_else(|| agency_field(doc));
+        .or_else(|| agency_field(&text));
     Meta {
         title,
         agency,
         year,
-        published: published_date(doc),
+        published: published_date(&text),
         ..Meta::default()
     }
 }
@@ -72,13 +73,16 @@ fn find_title(doc: &Document) -> Option<String> {
             && !t.contains('。')
     };
     let from_body = doc.blocks.iter().take(200).find_map(|b| match b {
-        Block::Text(t) => Some(without_site_name(without_field_name(t))).filter(|t| is_title(t)),
+        // Every report word holds a 报, so one search rules most lines out.
+        Block::Text(t) if t.contains('报') => {
+            Some(without_site_name(without_field_name(t))).filter(|t| is_title(t))
+        }
         _ => None,
     });
     let from_head = doc.title.as_deref().map(without_site_name);
     match (from_body, from_head) {
-        (Some(body), _) => Some(body),
-        (None, Some(head)) if is_title(&head) => Some(head),
+        (Some(body), _) => Some(body.to_string()),
+        (None, Some(head)) if is_title(head) => Some(head.to_string()),
         _ => None,
     }
 }
@@ -98,12 +102,11 @@ fn without_field_name(t: &str) -> &str {
 }
 
 /// `…年度报告-沭阳县发改局` → `…年度报告`: the site name after a separator.
-fn without_site_name(t: &str) -> String {
+fn without_site_name(t: &str) -> &str {
     t.split(['-', '_', '|', '—'])
         .find(|part| REPORT_WORDS.iter().any(|w| part.contains(w)))
         .unwrap_or(t)
         .trim()
-        .to_string()
 }
 
 /// `邵东市人民政府2023年政府信息公开年报` / `2019年上海市人民政府办公厅政府信息…` → the agency.
@@ -119,15 +122,15 @@ fn agency_from_title(title: &str) -> Option<String> {
     (t.chars().count() >= 2).then_some(t)
 }
 
-fn agency_field(doc: &Document) -> Option<String> {
-    page_text(doc)
-        .lines()
+fn agency_field(text: &str) -> Option<String> {
+    text.lines()
+        // Every field name the pattern knows starts 发布 or 发文.
+        .filter(|line| line.contains("发布") || line.contains("发文"))
         .find_map(|line| AGENCY_FIELD.captures(line).map(|c| c[1].to_string()))
 }
 
-fn published_date(doc: &Document) -> Option<String> {
-    let text = page_text(doc);
-    let c = PUBLISHED.captures(&text)?;
+fn published_date(text: &str) -> Option<String> {
+    let c = PUBLISHED.captures(text)?;
     let (y, m, d): (u32, u32, u32) = (c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?);
     ((1..=12).contains(&m) && (1..=31).contains(&d)).then(|| format!("{y:04}-{m:02}-{d:02}"))
 }
@@ -168,15 +171,21 @@ pub enum Section {
 }
 
 pub fn section_heading(text: &str) -> Option<Section> {
-    let k = key(text);
-    if k.chars().count() > 45 {
+    let numbered = |k: &str| {
+        k.starts_with(['一', '二', '三', '四', '五', '六', '七'])
+            && k.chars()
+                .nth(1)
+                .is_some_and(|c| matches!(c, '、' | '.' | ',' | ' '))
+    };
+    // Nearly every line is not a heading, which its first few characters
+    // show (the key of a prefix is a prefix of the key) without keying it all.
+    let head_end = text.char_indices().nth(8).map_or(text.len(), |(i, _)| i);
+    let head = key(&text[..head_end]);
+    if (head_end == text.len() || head.chars().nth(1).is_some()) && !numbered(&head) {
         return None;
     }
-    let numbered = k.starts_with(['一', '二', '三', '四', '五', '六', '七'])
-        && k.chars()
-            .nth(1)
-            .is_some_and(|c| matches!(c, '、' | '.' | ',' | ' '));
-    if !numbered {
+    let k = key(text);
+    if k.chars().count() > 45 || !numbered(&k) {
         return None;
     }
     if k.contains("总体情况") || k.contains("概述") {
@@ -226,18 +235,19 @@ pub fn read_sections(doc: &Document) -> Sections {
             current = Some(s);
             continue;
         }
-        if is_page_chrome(t) {
-            if current == Some(Section::Other) {
-                current = None;
-            }
-            continue;
-        }
+        // Outside the three sections a line is skipped, chrome or not.
         let slot = match current {
             Some(Section::Overview) => 0,
             Some(Section::Problems) => 1,
             Some(Section::Other) => 2,
             _ => continue,
         };
+        if is_page_chrome(t) {
+            if current == Some(Section::Other) {
+                current = None;
+            }
+            continue;
+        }
         texts[slot].push(t);
     }
     let join = |v: &Vec<&str>| (!v.is_empty()).then(|| v.join("\n"));
