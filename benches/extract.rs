@@ -69,18 +69,31 @@ fn peak_heap<T>(f: impl FnOnce() -> T) -> usize {
     PEAK.load(Ordering::Relaxed).max(0) as usize
 }
 
-/// Median wall time of one call, over enough calls to fill `budget`.
-fn median_time(budget: Duration, mut f: impl FnMut()) -> Duration {
-    f(); // warm-up
-    let mut times = Vec::new();
+/// Median wall times of one call of `a` and of `b`, called in turn until
+/// both fill `budget`: taking turns exposes both to the same background load
+/// on a shared machine, so their ratio stays steady when the load is not.
+fn median_times(
+    budget: Duration,
+    mut a: impl FnMut(),
+    mut b: impl FnMut(),
+) -> (Duration, Duration) {
+    a(); // warm-up
+    b();
+    let (mut times_a, mut times_b) = (Vec::new(), Vec::new());
     let start = Instant::now();
-    while times.len() < 5 || (start.elapsed() < budget && times.len() < 10_000) {
+    while times_a.len() < 5 || (start.elapsed() < budget * 2 && times_a.len() < 10_000) {
         let t = Instant::now();
-        f();
-        times.push(t.elapsed());
+        a();
+        times_a.push(t.elapsed());
+        let t = Instant::now();
+        b();
+        times_b.push(t.elapsed());
     }
-    times.sort();
-    times[times.len() / 2]
+    let median = |mut times: Vec<Duration>| {
+        times.sort();
+        times[times.len() / 2]
+    };
+    (median(times_a), median(times_b))
 }
 
 fn samples() -> Vec<PathBuf> {
@@ -144,9 +157,12 @@ fn main() {
         let bytes =
             std::fs::read(path).unwrap_or_else(|e| panic!("{}: cannot read: {e}", path.display()));
         let name = path.file_name().unwrap_or_default().to_string_lossy();
-        let t_extract = median_time(budget, || drop(black_box(extract(&bytes))));
         let encoding = encoding_of(&bytes);
-        let t_bare = median_time(budget, || bare_parse(&bytes, encoding));
+        let (t_extract, t_bare) = median_times(
+            budget,
+            || drop(black_box(extract(&bytes))),
+            || bare_parse(&bytes, encoding),
+        );
         let peak = peak_heap(|| extract(&bytes));
         let ratio = t_extract.as_secs_f64() / t_bare.as_secs_f64();
         let memory = peak as f64 / bytes.len() as f64;

@@ -224,8 +224,15 @@ fn value_line(line: &str) -> Option<Vec<Cell>> {
 /// A line of PDF text holding a label and then its values, separated by
 /// spaces: `一、本年新收政府信息公开申请数量 3001 53 0 0 61 4 3119`.
 fn label_then_values(line: &str) -> Option<(&str, Vec<Cell>)> {
-    // Prose, the bulk of a dump, ends in words: no need to cut it into tokens.
-    if !is_value(&parse_cell(line.split_whitespace().next_back()?)) {
+    // Prose, the bulk of a dump, ends in a word or a stop, which no value
+    // holds: no need to cut it into tokens.
+    if !line
+        .trim_end()
+        .chars()
+        .next_back()
+        .is_some_and(may_be_in_a_value)
+        || !is_value(&parse_cell(line.split_whitespace().next_back()?))
+    {
         return None;
     }
     let tokens: Vec<&str> = line.split_whitespace().collect();
