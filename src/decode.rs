@@ -17,13 +17,21 @@ pub struct Decoded {
 /// says 1024 bytes; real pages put scripts and comments first, so look further.
 const META_SCAN_BYTES: usize = 16 * 1024;
 
+/// The decoded text as an owned string no bigger than it needs: a decoder
+/// sizes its output for the worst case (GBK's two bytes may become three).
+fn owned(text: std::borrow::Cow<str>) -> String {
+    let mut text = text.into_owned();
+    text.shrink_to_fit();
+    text
+}
+
 /// Decodes `bytes`, preferring `declared` (e.g. a Content-Type charset) when it
 /// decodes cleanly.
 pub fn decode(bytes: &[u8], declared: Option<&str>) -> Decoded {
     if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
         let (text, _) = encoding.decode_without_bom_handling(&bytes[bom_len..]);
         return Decoded {
-            text: text.into_owned(),
+            text: owned(text),
             encoding: encoding.name(),
         };
     }
@@ -31,7 +39,7 @@ pub fn decode(bytes: &[u8], declared: Option<&str>) -> Decoded {
     for encoding in candidates.into_iter().flatten() {
         if let Some(text) = encoding.decode_without_bom_handling_and_without_replacement(bytes) {
             return Decoded {
-                text: text.into_owned(),
+                text: owned(text),
                 encoding: encoding.name(),
             };
         }
@@ -39,7 +47,7 @@ pub fn decode(bytes: &[u8], declared: Option<&str>) -> Decoded {
     let encoding = detect(bytes);
     let (text, _) = encoding.decode_without_bom_handling(bytes);
     Decoded {
-        text: text.into_owned(),
+        text: owned(text),
         encoding: encoding.name(),
     }
 }

@@ -52,6 +52,7 @@ pub fn extract_bytes(bytes: &[u8], mut source: Source, declared_charset: Option<
         return Report::empty(source, Status::NotAReport, Some(reason));
     }
     let doc = flatten::flatten(&decoded.text);
+    drop(decoded); // the document holds what extraction needs
     let mut report = extract::extract(&doc, source);
     check::check(&mut report);
     report

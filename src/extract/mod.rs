@@ -78,6 +78,10 @@ pub fn extract(doc: &Document, source: Source) -> Report {
     if !out.is_located("review_litigation", REVIEW_ROWS[0]) {
         review::extract(&rows, after_applications, doc, &mut out);
     }
+    // The rows hold a copy of every label and value: gone before the record
+    // is built, they never add to its peak.
+    drop(rows);
+    drop(glued);
     out.finish(template, &mut report);
     report
 }
@@ -347,7 +351,8 @@ impl Extraction {
     /// extra field the row carries (`amount_unit`).
     fn take_row(&mut self, table: &'static str, row: &'static str, columns: &[&str]) -> Row {
         let mut found = self.cells.remove(&(table, row)).unwrap_or_default();
-        let mut ordered = Row::with_capacity(columns.len() + found.len());
+        let extra = found.iter().filter(|(c, _)| !columns.contains(c)).count();
+        let mut ordered = Row::with_capacity(columns.len() + extra);
         for &column in columns {
             let cell = match found.iter().position(|(c, _)| *c == column) {
                 Some(at) => found.remove(at).1,
