@@ -1,35 +1,15 @@
 //! Every cell of every sample against its hand-verified truth file, plus the
 //! bad inputs a user meets: non-reports, empty and binary files, GBK copies.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use xxgk::model::Template;
 use xxgk::{Report, Status, extract_bytes, extract_file};
 
-type Cells = BTreeMap<(String, String, String), String>;
+#[path = "support/cells.rs"]
+mod support_cells;
 
-/// Reads a `table,row,column,value` file (empty value = null on the page).
-fn truth(path: &str) -> Cells {
-    let mut reader = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    reader
-        .records()
-        .map(|r| {
-            let r = r.unwrap();
-            ((r[0].into(), r[1].into(), r[2].into()), r[3].into())
-        })
-        .collect()
-}
-
-fn cells(report: &Report) -> Cells {
-    report
-        .cells()
-        .map(|(t, r, c, v)| {
-            let v = v.map(|n| n.to_string()).unwrap_or_default();
-            ((t.into(), r.into(), c.into()), v)
-        })
-        .collect()
-}
+use support_cells::{cells, read_cells as truth};
 
 fn extract(path: &str) -> Report {
     extract_file(Path::new(path)).unwrap_or_else(|e| panic!("{e}"))

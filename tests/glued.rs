@@ -2,14 +2,17 @@
 //! `samples/hard/` against hand-cut expected cells, random glued tables that
 //! must come back exactly or as nulls, and runs too long to cut.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use proptest::prelude::*;
 use xxgk::model::Template;
+use xxgk::template::{APPLICANT_COLUMNS, REVIEW_COLUMNS, REVIEW_ROWS, application_rows};
 use xxgk::{Report, Source, extract_bytes, extract_file};
 
-type Cells = BTreeMap<(String, String, String), String>;
+#[path = "support/cells.rs"]
+mod support_cells;
+
+use support_cells::{Cells, cells, read_cells};
 
 /// The glued dumps of `samples/hard/` and their template.
 const GLUED: [(&str, Template); 5] = [
@@ -21,26 +24,7 @@ const GLUED: [(&str, Template); 5] = [
 ];
 
 fn expected(name: &str) -> Cells {
-    let path = format!("samples/hard/{name}.expected.csv");
-    let mut reader = csv::Reader::from_path(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    reader
-        .records()
-        .map(|r| {
-            let r = r.unwrap();
-            ((r[0].into(), r[1].into(), r[2].into()), r[3].into())
-        })
-        .collect()
-}
-
-/// Every numeric cell of a report; null cells as `""`.
-fn cells(report: &Report) -> Cells {
-    report
-        .cells()
-        .map(|(t, r, c, v)| {
-            let v = v.map(|n| n.to_string()).unwrap_or_default();
-            ((t.into(), r.into(), c.into()), v)
-        })
-        .collect()
+    read_cells(&format!("samples/hard/{name}.expected.csv"))
 }
 
 fn read(text: &str) -> Report {
@@ -187,49 +171,6 @@ const LABELS_2021: [&str; 25] = [
     "四、结转下年度继续办理",
 ];
 
-const APPLICANT_COLUMNS: [&str; 7] = [
-    "natural_person",
-    "commercial_enterprise",
-    "research_institution",
-    "social_welfare_org",
-    "legal_service_org",
-    "other_org",
-    "total",
-];
-const REVIEW_ROWS: [&str; 3] = ["review", "litigation_direct", "litigation_after_review"];
-const REVIEW_COLUMNS: [&str; 5] = ["upheld", "corrected", "other", "pending", "total"];
-
-/// Row keys in the order of [`LABELS_2021`].
-fn row_keys() -> Vec<&'static str> {
-    vec![
-        "new_received",
-        "carried_over",
-        "granted",
-        "partially_granted",
-        "denied_state_secret",
-        "denied_prohibited_by_law",
-        "denied_security_stability",
-        "denied_third_party_rights",
-        "denied_internal_affairs",
-        "denied_process_information",
-        "denied_law_enforcement_files",
-        "denied_administrative_query",
-        "unable_not_held",
-        "unable_needs_creation",
-        "unable_unclear_after_correction",
-        "not_processed_complaint",
-        "not_processed_duplicate",
-        "not_processed_publication",
-        "not_processed_excessive",
-        "not_processed_confirmation",
-        "other_no_correction",
-        "other_unpaid_fee",
-        "other_other",
-        "total_processed",
-        "carried_forward",
-    ]
-}
-
 /// A consistent table 三 (25 rows × 7) and table 四 (3 × 5).
 #[derive(Debug, Clone)]
 struct Tables {
@@ -356,7 +297,7 @@ proptest! {
         let damage = Damage { line_breaks, unmarked_items };
         let report = read(&dump(&tables, &shown, damage));
         prop_assert_eq!(report.meta.template, Template::T2021);
-        for (key, row) in row_keys().into_iter().zip(&tables.applications) {
+        for (key, row) in application_rows(Template::T2021).iter().zip(&tables.applications) {
             for (col, want) in APPLICANT_COLUMNS.iter().zip(row) {
                 let got = report.cell("applications", key, col).map(|n| n.to_string());
                 prop_assert!(

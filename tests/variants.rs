@@ -1,11 +1,15 @@
 //! Real pages as they are: the layout variants of SPEC's templates, each from a
 //! real page (`samples/hard/`) or a faithful reduction of one.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use xxgk::model::Template;
 use xxgk::{Report, Source, Status, extract_bytes, extract_file};
+
+#[path = "support/cells.rs"]
+mod support_cells;
+
+use support_cells::{Cells, cells, read_cells};
 
 fn extract_str(page: &str) -> Report {
     extract_bytes(page.as_bytes(), Source::default(), None)
@@ -15,23 +19,16 @@ fn cell(report: &Report, table: &str, row: &str, column: &str) -> Option<String>
     report.cell(table, row, column).map(|n| n.to_string())
 }
 
-fn non_null_cells(report: &Report) -> BTreeMap<(String, String, String), String> {
-    report
-        .cells()
-        .filter_map(|(t, r, c, v)| Some(((t.into(), r.into(), c.into()), v?.to_string())))
-        .collect()
+fn non_null_cells(report: &Report) -> Cells {
+    without_nulls(cells(report))
 }
 
-fn expected(path: &str) -> BTreeMap<(String, String, String), String> {
-    let mut reader = csv::Reader::from_path(path).unwrap();
-    reader
-        .records()
-        .map(|r| {
-            let r = r.unwrap();
-            ((r[0].into(), r[1].into(), r[2].into()), r[3].into())
-        })
-        .filter(|(_, v): &(_, String)| !v.is_empty())
-        .collect()
+fn expected(path: &str) -> Cells {
+    without_nulls(read_cells(path))
+}
+
+fn without_nulls(cells: Cells) -> Cells {
+    cells.into_iter().filter(|(_, v)| !v.is_empty()).collect()
 }
 
 fn failed_checks(report: &Report) -> Vec<&str> {
