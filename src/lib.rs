@@ -13,6 +13,7 @@ pub mod export;
 pub mod extract;
 pub mod fetch;
 pub mod flatten;
+pub mod links;
 pub mod model;
 pub mod template;
 

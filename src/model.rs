@@ -199,6 +199,9 @@ pub struct Source {
     pub sha256: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bytes: Option<u64>,
+    /// The list page a crawl found this URL on (SPEC §7).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub found_on: Option<String>,
 }
 
 impl Source {
@@ -258,10 +261,44 @@ pub struct Warning {
 }
 
 /// A link found on a page that is not itself a report (list pages, attachments).
+/// [`crate::links`] decides what it is.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Link {
+    /// The link's title: its `title` attribute when the text is cut short.
     pub text: String,
+    /// Absolute when the page's URL is known, else as the page wrote it.
     pub href: String,
+    /// Absent in records written before links were classified.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<LinkKind>,
+    /// The year the linked report covers, as its title says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
+    /// The date the list shows beside the link (`YYYY-MM-DD`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<String>,
+}
+
+/// What a link of a list page leads to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkKind {
+    /// An annual report's page.
+    Report,
+    /// An annual report as a file (PDF, Word, WPS).
+    Attachment,
+    /// Another page of the same list (pagination, or the list's data URL).
+    Page,
+}
+
+impl LinkKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LinkKind::Report => "report",
+            LinkKind::Attachment => "attachment",
+            LinkKind::Page => "page",
+        }
+    }
 }
 
 /// Everything xxgk knows about one input.

@@ -40,7 +40,8 @@ pub fn extract(doc: &Document, source: Source) -> Report {
     report.sections = meta::read_sections(doc);
 
     if glued.is_none()
-        && let Some(page) = not_report::classify(doc, &rows)
+        && let Some(page) =
+            not_report::classify(doc, &rows, crate::links::page_url(&report.source).as_ref())
     {
         // The page's headings describe the reports it links to, not itself.
         report.meta = Meta::default();

@@ -1,7 +1,10 @@
 //! Pages a crawl meets that are not annual reports, and why.
 
+use url::Url;
+
 use super::rows::Row;
 use crate::flatten::{Block, Document};
+use crate::links;
 use crate::model::Link;
 
 pub struct NotReport {
@@ -9,14 +12,18 @@ pub struct NotReport {
     pub links: Vec<Link>,
 }
 
-const ATTACHMENT_EXTENSIONS: &[&str] = &[
-    ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".et", ".zip", ".rar", ".ofd",
-];
-
-/// `None` when the page holds report tables; otherwise the kind of page it is.
-pub fn classify(doc: &Document, rows: &[Row]) -> Option<NotReport> {
+/// `None` when the page holds report tables; otherwise the kind of page it
+/// is. `page_url` (where the page was fetched from) makes its links absolute.
+pub fn classify(doc: &Document, rows: &[Row], page_url: Option<&Url>) -> Option<NotReport> {
     if has_report_table(rows) {
         return None;
+    }
+    let listing = links::read(doc, page_url);
+    if listing.is_list(is_report_article(doc)) {
+        return Some(NotReport {
+            reason: listing.reason(),
+            links: listing.links,
+        });
     }
     let text_chars: usize = doc
         .blocks
@@ -34,31 +41,7 @@ pub fn classify(doc: &Document, rows: &[Row]) -> Option<NotReport> {
     if text_chars == 0 && doc.script_bytes == 0 {
         return Some(reason("the page has no text", Vec::new()));
     }
-    let report_links: Vec<Link> = doc
-        .links
-        .iter()
-        .filter(|l| is_report_title(&l.text) && has_year(&l.text) && !is_script_link(&l.href))
-        .cloned()
-        .collect();
-    if report_links.len() >= 2 {
-        return Some(reason(
-            &format!(
-                "a list page linking to {} annual reports",
-                report_links.len()
-            ),
-            report_links,
-        ));
-    }
-    let attachments: Vec<Link> = doc
-        .links
-        .iter()
-        .filter(|l| {
-            let href = l.href.to_ascii_lowercase();
-            let path = href.split(['?', '#']).next().unwrap_or("");
-            ATTACHMENT_EXTENSIONS.iter().any(|e| path.ends_with(e))
-        })
-        .cloned()
-        .collect();
+    let attachments = links::document_links(doc, page_url);
     if !attachments.is_empty() {
         return Some(reason(
             &format!(
@@ -69,10 +52,12 @@ pub fn classify(doc: &Document, rows: &[Row]) -> Option<NotReport> {
         ));
     }
     if doc.script_bytes > 2_000 && text_chars < 500 {
-        return Some(reason(
-            "a JavaScript shell: the page's content is loaded by script after it arrives",
-            Vec::new(),
-        ));
+        let mut why = "a JavaScript shell: the page's content is loaded by script after it arrives"
+            .to_string();
+        if let Some(url) = listing.data_urls.first() {
+            why.push_str(&format!(" (its scripts load data from {url})"));
+        }
+        return Some(reason(&why, Vec::new()));
     }
     let mentions_report = doc
         .blocks
@@ -109,16 +94,27 @@ fn is_report_title(text: &str) -> bool {
     (text.contains("年度报告") || text.contains("年报")) && text.contains("信息公开")
 }
 
-fn has_year(text: &str) -> bool {
-    text.as_bytes()
-        .windows(4)
-        .any(|w| w.starts_with(b"20") && w.iter().all(u8::is_ascii_digit))
-}
-
-fn is_script_link(href: &str) -> bool {
-    href.trim_start()
-        .to_ascii_lowercase()
-        .starts_with("javascript:")
+/// A page whose own title is an annual report's (the HTML title, or a short
+/// heading near the top that is no link's label): an article, not a list,
+/// even when it links to its report as a file.
+fn is_report_article(doc: &Document) -> bool {
+    let is_title = |t: &str| links::is_report_title(t) && links::report_year(t).is_some();
+    doc.title.as_deref().is_some_and(is_title)
+        || doc
+            .blocks
+            .iter()
+            .take(20)
+            .filter_map(|b| match b {
+                Block::Text(t) if t.chars().count() <= 80 => Some(t),
+                _ => None,
+            })
+            .any(|t| {
+                is_title(t)
+                    && !doc
+                        .links
+                        .iter()
+                        .any(|a| a.text == *t || a.title.as_deref() == Some(t))
+            })
 }
 
 /// A located row of any of the three tables.

@@ -7,8 +7,7 @@ use scraper::node::Element;
 use scraper::{ElementRef, Html, Node};
 
 use super::normalize::Collapsed;
-use super::{Block, Cell, Document, Grid};
-use crate::model::Link;
+use super::{Anchor, Block, Cell, Document, Grid};
 
 /// Elements whose content is never part of the report.
 fn is_skipped(name: &str) -> bool {
@@ -83,14 +82,140 @@ pub fn flatten_html(text: &str) -> Document {
     let mut walker = Walker::default();
     walker.walk(html.tree.root());
     walker.flush();
+    let links = collect_links(&html, &mut walker.scratch);
     Document {
-        title: walker.title,
+        // The walker never enters <head>, where the title usually is.
+        title: walker.title.or(links.title),
         blocks: walker.blocks,
-        links: walker.links,
+        links: links.anchors,
+        scripts: links.scripts,
+        base_href: links.base_href,
         images: walker.images,
         script_bytes: walker.script_bytes,
         is_html: true,
+        data: None,
     }
+}
+
+/// The anchors of an HTML fragment, e.g. a list entry a script holds as text.
+pub fn fragment_anchors(fragment: &str) -> Vec<Anchor> {
+    let html = Html::parse_fragment(fragment);
+    collect_links(&html, &mut Collapsed::default()).anchors
+}
+
+/// What [`crate::links`] reads from a page besides its text.
+#[derive(Default)]
+struct Links {
+    title: Option<String>,
+    anchors: Vec<Anchor>,
+    scripts: Vec<String>,
+    base_href: Option<String>,
+}
+
+/// Scripts longer than this are libraries or data blobs, not the few lines
+/// that configure a list or its pager.
+const MAX_SCRIPT_BYTES: usize = 256 * 1024;
+const MAX_SCRIPTS_BYTES: usize = 1024 * 1024;
+
+/// Every anchor of the page (chrome and tables included: a pager may sit in
+/// either), its inline scripts and its `<base href>`, in one pass.
+fn collect_links(html: &Html, scratch: &mut Collapsed) -> Links {
+    let mut links = Links::default();
+    let mut script_bytes = 0;
+    for node in html.tree.root().descendants() {
+        let Node::Element(element) = node.value() else {
+            continue;
+        };
+        match element.name() {
+            "a" => {
+                if let Some(href) = plain_attr(element, "href") {
+                    let text = text_of(node, scratch);
+                    let title = plain_attr(element, "title")
+                        .map(super::normalize::collapse_whitespace)
+                        .filter(|t| !t.is_empty());
+                    let label_chars = title.as_deref().unwrap_or(&text).chars().count();
+                    let beside = (label_chars >= MIN_ENTRY_CHARS)
+                        .then(|| beside_text(node, &text, scratch))
+                        .flatten();
+                    links.anchors.push(Anchor {
+                        text,
+                        href: href.trim().to_string(),
+                        title,
+                        beside,
+                    });
+                }
+            }
+            "title" if links.title.is_none() => {
+                let text = text_of(node, scratch);
+                links.title = (!text.is_empty()).then_some(text);
+            }
+            "base" if links.base_href.is_none() => {
+                links.base_href = plain_attr(element, "href").map(|h| h.trim().to_string());
+            }
+            "script" if plain_attr(element, "src").is_none() => {
+                let mut text = String::new();
+                for child in node.children() {
+                    if let Node::Text(t) = child.value() {
+                        text.push_str(t);
+                    }
+                }
+                if !text.trim().is_empty()
+                    && text.len() <= MAX_SCRIPT_BYTES
+                    && script_bytes + text.len() <= MAX_SCRIPTS_BYTES
+                {
+                    script_bytes += text.len();
+                    links.scripts.push(text);
+                }
+            }
+            _ => {}
+        }
+    }
+    links
+}
+
+/// Links with shorter labels are navigation, not list entries: their
+/// surroundings are not read.
+const MIN_ENTRY_CHARS: usize = 6;
+
+/// The text beside an anchor in its list entry (`<li>`, `<tr>`, `<dl>`, or a
+/// small block around it), without the anchor's own text: where lists put an
+/// entry's date. `None` when the entry holds nothing else or is no small entry.
+fn beside_text(anchor: NodeRef<'_, Node>, text: &str, scratch: &mut Collapsed) -> Option<String> {
+    const MAX_EXTRA_CHARS: usize = 60;
+    let limit = text.len() + MAX_EXTRA_CHARS * 3;
+    let mut beside = None;
+    for ancestor in anchor.ancestors().take(4) {
+        let Node::Element(element) = ancestor.value() else {
+            break;
+        };
+        let Some(whole) = bounded_text_of(ancestor, scratch, limit) else {
+            break;
+        };
+        let rest = whole.replacen(text, " ", 1);
+        let rest = super::normalize::collapse_whitespace(&rest);
+        if !rest.is_empty() {
+            beside = Some(rest);
+        }
+        if matches!(element.name(), "li" | "tr" | "dl" | "p") {
+            break;
+        }
+    }
+    beside
+}
+
+/// The display text of a small subtree, or `None` once it passes `limit`
+/// bytes or a few hundred nodes (a page-wide container is no list entry).
+fn bounded_text_of(
+    node: NodeRef<'_, Node>,
+    scratch: &mut Collapsed,
+    limit: usize,
+) -> Option<String> {
+    const MAX_NODES: usize = 400;
+    if node.descendants().take(MAX_NODES + 1).count() > MAX_NODES {
+        return None;
+    }
+    let text = text_of(node, scratch);
+    (text.len() <= limit).then_some(text)
 }
 
 #[derive(Default)]
@@ -98,9 +223,8 @@ struct Walker {
     title: Option<String>,
     blocks: Vec<Block>,
     paragraph: Collapsed,
-    /// Scratch for the text of a title, link or cell, reused between them.
+    /// Scratch for the text of a title or cell, reused between them.
     scratch: Collapsed,
-    links: Vec<Link>,
     images: usize,
     script_bytes: usize,
 }
@@ -157,15 +281,6 @@ impl Walker {
         }
         if is_skipped(name) || is_chrome(element) {
             return Visit::Skip;
-        }
-        if name == "a"
-            && let Some(href) = element.attr("href")
-        {
-            let text = self.text_of(node);
-            self.links.push(Link {
-                text,
-                href: href.trim().to_string(),
-            });
         }
         if name == "br" {
             self.flush();

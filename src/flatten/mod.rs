@@ -2,12 +2,13 @@
 //! and every data table as a [`Grid`] with its spans expanded. Knows nothing of
 //! the report template.
 
+pub mod data;
 pub mod depth;
 mod html;
 pub mod normalize;
 mod text;
 
-use crate::model::Link;
+pub use html::fragment_anchors;
 
 /// A page reduced to what extraction reads.
 #[derive(Debug, Clone, Default)]
@@ -15,13 +16,47 @@ pub struct Document {
     /// The HTML `<title>`, when there is one.
     pub title: Option<String>,
     pub blocks: Vec<Block>,
-    /// Every `<a href>` of the page (text, href), for list and attachment pages.
-    pub links: Vec<Link>,
+    /// Every `<a href>` of the page, navigation and tables included, for
+    /// [`crate::links`] to judge.
+    pub links: Vec<Anchor>,
+    /// The text of the page's inline scripts (data islands such as
+    /// `<script type="text/xml">` included), in order: list pages write their
+    /// pagers and sometimes their entries by script. Bounded in size.
+    pub scripts: Vec<String>,
+    /// The page's `<base href>`, against which its relative links resolve.
+    pub base_href: Option<String>,
+    /// Set when the input is a list given as data (JSON, an XML datastore)
+    /// rather than a page: its entries are in `links`.
+    pub data: Option<ListData>,
     /// `<img>` elements inside the page body; tables published as pictures.
     pub images: usize,
     /// Bytes of inline `<script>`: a big script and no text means a JS shell.
     pub script_bytes: usize,
     pub is_html: bool,
+}
+
+/// An `<a href>` as the page wrote it (relative hrefs unresolved).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Anchor {
+    /// Display text (whitespace collapsed).
+    pub text: String,
+    pub href: String,
+    /// The `title` attribute: list pages cut long titles short in the text
+    /// and keep them whole here.
+    pub title: Option<String>,
+    /// The short text beside the link in its list entry, e.g. its date.
+    pub beside: Option<String>,
+}
+
+/// What a list given as data says about the whole list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ListData {
+    /// `"JSON"` or `"XML"`.
+    pub format: &'static str,
+    /// Entries on this page of the data (whether or not they are reports).
+    pub entries: usize,
+    pub total_pages: Option<u64>,
+    pub total_entries: Option<u64>,
 }
 
 /// One unit of the page in reading order.
@@ -59,6 +94,9 @@ impl Cell {
 
 /// Flattens decoded text, HTML or a plain-text dump, telling them apart by content.
 pub fn flatten(text: &str) -> Document {
+    if let Some(doc) = data::flatten_data(text) {
+        return doc;
+    }
     let mut doc = if looks_like_html(text) {
         html::flatten_html(text)
     } else {

@@ -1,0 +1,542 @@
+//! What a link is: an annual report, a report file, another page of the same
+//! list, or noise. The one place that decides. Extraction calls [`read`] to
+//! fill a list page's `links`; the crawler follows those links by their
+//! [`LinkKind`], so it fetches exactly what this module calls a report or a
+//! page, and never noise (news, 指南, 制度, 工作要点, other columns, off-site
+//! links, unrelated files, `javascript:`).
+//!
+//! A report is judged by its title (`…2023年度政府信息公开工作年度报告`,
+//! `…年报`, `…工作报告` of 信息公开, with a year), never by where it sits on a
+//! particular site. Another page of the list is a pager link (下一页, 尾页,
+//! a page number) to a sibling address, or a page a pager script implies
+//! (see [`script`]).
+
+mod paging;
+mod script;
+mod title;
+
+use std::collections::HashSet;
+
+use url::Url;
+
+use crate::flatten::{Anchor, Document, ListData};
+use crate::model::Source;
+pub use crate::model::{Link, LinkKind};
+pub use title::{is_report_title, report_year};
+
+/// How every list page's `reason` begins; the crawler follows the links of
+/// records whose reason does.
+pub const LIST_PAGE: &str = "a list page";
+
+/// What a page links to, judged link by link, and what only its scripts reach.
+#[derive(Debug, Clone, Default)]
+pub struct Listing {
+    /// Reports, report files and other pages of the list, in page order,
+    /// each once; noise is left out.
+    pub links: Vec<Link>,
+    /// Parts of the list only JavaScript reaches, in words.
+    pub notes: Vec<String>,
+    /// Addresses the page's scripts seem to load data from.
+    pub data_urls: Vec<String>,
+    /// Set when the input was a list given as data (JSON, XML).
+    pub data: Option<ListData>,
+}
+
+impl Listing {
+    /// Links to reports (pages and files).
+    pub fn reports(&self) -> usize {
+        self.links
+            .iter()
+            .filter(|l| matches!(l.kind, Some(LinkKind::Report | LinkKind::Attachment)))
+            .count()
+    }
+
+    /// Links to other pages of the list.
+    pub fn pages(&self) -> usize {
+        self.count(LinkKind::Page)
+    }
+
+    fn count(&self, kind: LinkKind) -> usize {
+        self.links.iter().filter(|l| l.kind == Some(kind)).count()
+    }
+
+    /// Whether the page is (a page of) a list of reports. A page whose own
+    /// title is a report's, linking to one report file, is that report's
+    /// article, not a list.
+    pub fn is_list(&self, page_is_report_article: bool) -> bool {
+        self.data.is_some()
+            || self.pages() > 0
+            || !self.notes.is_empty()
+            || self.reports() >= 2
+            || (self.reports() == 1 && !page_is_report_article)
+    }
+
+    /// The `reason` of a list page's record, starting with [`LIST_PAGE`].
+    pub fn reason(&self) -> String {
+        let kind = match self.data {
+            Some(data) => format!("{LIST_PAGE} ({} data)", data.format),
+            None => LIST_PAGE.to_string(),
+        };
+        let mut reason = match self.reports() {
+            0 => format!("{kind} with no annual report links"),
+            1 => format!("{kind} linking to 1 annual report"),
+            n => format!("{kind} linking to {n} annual reports"),
+        };
+        let files = self.count(LinkKind::Attachment);
+        if files > 0 {
+            reason.push_str(&format!(" ({files} of them as files)"));
+        }
+        match self.pages() {
+            0 => {}
+            1 => reason.push_str("; it links to 1 other page of the list"),
+            n => reason.push_str(&format!("; it links to {n} other pages of the list")),
+        }
+        for note in &self.notes {
+            reason.push_str("; ");
+            reason.push_str(note);
+        }
+        reason
+    }
+
+    fn push(&mut self, link: Link, seen: &mut HashSet<String>) {
+        if seen.insert(link.href.clone()) {
+            self.links.push(link);
+        }
+    }
+}
+
+/// The address a record's page was read from, against which its links
+/// resolve: where the server's redirects ended, else the URL asked for.
+pub fn page_url(source: &Source) -> Option<Url> {
+    source
+        .final_url
+        .as_deref()
+        .or(source.url.as_deref())
+        .and_then(|u| Url::parse(u).ok())
+}
+
+/// Where the links of `doc` resolve: its `<base href>`, else its own URL.
+fn base_of(doc: &Document, page_url: Option<&Url>) -> Option<Url> {
+    let url = page_url?;
+    Some(
+        doc.base_href
+            .as_deref()
+            .and_then(|b| url.join(b).ok())
+            .unwrap_or_else(|| url.clone()),
+    )
+}
+
+/// Reads every link of `doc`, a page fetched from `page_url` (unknown for a
+/// saved file: links then stay as the page wrote them).
+pub fn read(doc: &Document, page_url: Option<&Url>) -> Listing {
+    let base = base_of(doc, page_url);
+    let page = Page {
+        url: page_url,
+        base: base.as_ref(),
+        lists_reports: doc.title.as_deref().is_some_and(names_a_report_column),
+    };
+    let mut listing = Listing {
+        data: doc.data,
+        ..Listing::default()
+    };
+    let mut seen: HashSet<String> = page_url
+        .map(|u| u.as_str().to_string())
+        .into_iter()
+        .collect();
+
+    for anchor in &doc.links {
+        if let Some(link) = classify(anchor, &page) {
+            listing.push(link, &mut seen);
+        }
+    }
+    let found = script::read(&doc.scripts, &page, &paging::page_extension(doc, page_url));
+    for anchor in &found.anchors {
+        if let Some(link) = classify(anchor, &page) {
+            listing.push(link, &mut seen);
+        }
+    }
+    for (href, label) in &found.pages {
+        if let Some(link) = page.link_to(href, label, LinkKind::Page) {
+            listing.push(link, &mut seen);
+        }
+    }
+    if let (Some(data), Some(url)) = (doc.data, page_url) {
+        for href in paging::data_pages(url, &data) {
+            if let Some(link) = page.link_to(&href, "next page of the data", LinkKind::Page) {
+                listing.push(link, &mut seen);
+            }
+        }
+    }
+    listing.notes = found.notes;
+    listing.data_urls = found.data_urls;
+    if listing.pages() == 0 && doc.links.iter().any(is_script_pager) {
+        listing.notes.push(
+            "its other pages are reached only by JavaScript (the pager's links run scripts), so they were not read"
+                .to_string(),
+        );
+    }
+    listing
+}
+
+/// The page a link was found on.
+pub struct Page<'a> {
+    url: Option<&'a Url>,
+    /// Where relative links resolve (`<base href>` or the page's URL).
+    base: Option<&'a Url>,
+    /// The page's own title names a column of annual reports, so an entry
+    /// labelled only with a year (`2023年度`) is one of them.
+    lists_reports: bool,
+}
+
+impl Page<'_> {
+    /// The absolute form of `href`, if it is an http(s) address on this
+    /// page's site; `href` itself when the page's URL is unknown.
+    fn resolve(&self, href: &str) -> Option<Target> {
+        let href = href.trim();
+        let lower = href.to_ascii_lowercase();
+        if href.is_empty()
+            || href.starts_with('#')
+            || [
+                "javascript:",
+                "mailto:",
+                "tel:",
+                "data:",
+                "about:",
+                "vbscript:",
+                "file:",
+            ]
+            .iter()
+            .any(|s| lower.starts_with(s))
+        {
+            return None;
+        }
+        let parsed = match self.base {
+            Some(base) => base.join(href).ok(),
+            None => Url::parse(href).ok(),
+        };
+        match parsed {
+            Some(mut url) => {
+                if !matches!(url.scheme(), "http" | "https") {
+                    return None;
+                }
+                if self.url.is_some_and(|page| !same_site(&url, page)) {
+                    return None;
+                }
+                url.set_fragment(None);
+                Some(Target {
+                    href: url.to_string(),
+                    url: Some(url),
+                })
+            }
+            // A relative link of a saved page: kept as written.
+            None if self.base.is_none() && !lower.contains("://") && !lower.starts_with("//") => {
+                let href = href.split('#').next().unwrap_or("").to_string();
+                (!href.is_empty()).then_some(Target { href, url: None })
+            }
+            None => None,
+        }
+    }
+
+    fn link_to(&self, href: &str, label: &str, kind: LinkKind) -> Option<Link> {
+        let target = self.resolve(href)?;
+        Some(Link {
+            text: label.to_string(),
+            href: target.href,
+            kind: Some(kind),
+            year: None,
+            published: None,
+        })
+    }
+
+    /// Whether `target` is another page of this page's list.
+    fn is_sibling(&self, target: &Target) -> bool {
+        match (&target.url, self.url) {
+            (Some(t), Some(p)) => {
+                t.origin() == p.origin()
+                    && (t.path() == p.path() || parent(t.path()) == parent(p.path()))
+            }
+            // A saved page: a relative link into its own folder.
+            _ => {
+                let href = target.href.strip_prefix("./").unwrap_or(&target.href);
+                target.url.is_none() && !href.contains('/')
+            }
+        }
+    }
+}
+
+struct Target {
+    href: String,
+    url: Option<Url>,
+}
+
+fn parent(path: &str) -> &str {
+    path.rfind('/').map_or("", |i| &path[..=i])
+}
+
+/// Judges one link of `page`: `None` for noise.
+pub fn classify(anchor: &Anchor, page: &Page) -> Option<Link> {
+    let target = page.resolve(&anchor.href)?;
+    let labels = labels(anchor);
+    let published = anchor.beside.as_deref().and_then(title::date_in);
+    let link = |text: &str, kind: LinkKind, year: Option<i32>| Link {
+        text: text.to_string(),
+        href: target.href.clone(),
+        kind: Some(kind),
+        year,
+        published: published.clone(),
+    };
+
+    if let Some(name) = document_file_name(&target) {
+        // A report as a file: its label or its file name says so.
+        let label = labels
+            .iter()
+            .copied()
+            .find(|l| title::is_report_file_label(l))
+            .or_else(|| title::is_report_file_label(&name).then_some(name.as_str()))?;
+        let year = report_year(label).or_else(|| report_year(&name));
+        let text = labels.first().copied().unwrap_or(label);
+        return Some(link(text, LinkKind::Attachment, year));
+    }
+    // A pager's word may lead to any sibling page; a bare number or arrow
+    // only to one whose address reads as a page of a list.
+    let pager_word = labels.iter().any(|l| is_pager_word(l));
+    let page_number = labels.iter().any(|l| is_page_number(l));
+    if page.is_sibling(&target)
+        && (pager_word || page_number && paging::is_page_address(&target.href))
+    {
+        let text = labels.first().copied().unwrap_or("");
+        return Some(link(text, LinkKind::Page, None));
+    }
+    for label in &labels {
+        if let Some(year) = report_year(label).filter(|_| is_report_title(label)) {
+            return Some(link(label, LinkKind::Report, Some(year)));
+        }
+        if page.lists_reports
+            && let Some(year) = title::bare_year(label)
+        {
+            return Some(link(label, LinkKind::Report, Some(year)));
+        }
+    }
+    None
+}
+
+/// An anchor's labels, best first: the `title` attribute holds the whole
+/// title where the text is cut short (`…工作年…`).
+fn labels(anchor: &Anchor) -> Vec<&str> {
+    let text = anchor.text.trim();
+    let mut labels = Vec::with_capacity(2);
+    if let Some(title) = anchor
+        .title
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        labels.push(title);
+    }
+    if !text.is_empty() && !labels.contains(&text) {
+        labels.push(text);
+    }
+    labels
+}
+
+/// The decoded file name of a link to a document file (PDF, Word, WPS).
+fn document_file_name(target: &Target) -> Option<String> {
+    let path = match &target.url {
+        Some(url) => url.path().to_string(),
+        None => target
+            .href
+            .split(['?', '#'])
+            .next()
+            .unwrap_or("")
+            .to_string(),
+    };
+    if !is_document_file(&path) {
+        return None;
+    }
+    let name = path.rsplit('/').next().unwrap_or("");
+    Some(
+        percent_encoding::percent_decode_str(name)
+            .decode_utf8()
+            .map_or_else(|_| name.to_string(), |n| n.into_owned()),
+    )
+}
+
+/// A path (or URL) naming a document file a report may be published as.
+pub fn is_document_file(path: &str) -> bool {
+    let path = path
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    [".pdf", ".doc", ".docx", ".wps"]
+        .iter()
+        .any(|e| path.ends_with(e))
+}
+
+/// Every link of `doc` to a document file, whatever its label: the files of
+/// an article whose report is an attachment.
+pub fn document_links(doc: &Document, page_url: Option<&Url>) -> Vec<Link> {
+    const FILE_EXTENSIONS: &[&str] = &[
+        ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".et", ".zip", ".rar", ".ofd",
+    ];
+    let base = base_of(doc, page_url);
+    let page = Page {
+        url: None, // a report's files may sit on a file server of another host
+        base: base.as_ref(),
+        lists_reports: false,
+    };
+    let mut seen = HashSet::new();
+    doc.links
+        .iter()
+        .filter_map(|anchor| {
+            let target = page.resolve(&anchor.href)?;
+            let path = match &target.url {
+                Some(url) => url.path().to_ascii_lowercase(),
+                None => target.href.split(['?', '#']).next()?.to_ascii_lowercase(),
+            };
+            if !FILE_EXTENSIONS.iter().any(|e| path.ends_with(e))
+                || !seen.insert(target.href.clone())
+            {
+                return None;
+            }
+            let text = labels(anchor).first().copied().unwrap_or("").to_string();
+            let year = report_year(&text);
+            Some(Link {
+                text,
+                href: target.href,
+                kind: Some(LinkKind::Attachment),
+                year,
+                published: None,
+            })
+        })
+        .collect()
+}
+
+const PAGER_WORDS: &[&str] = &[
+    "下一页",
+    "下页",
+    "后一页",
+    "后页",
+    "上一页",
+    "上页",
+    "前一页",
+    "前页",
+    "首页",
+    "尾页",
+    "末页",
+    "最后一页",
+    "最末页",
+    "第一页",
+    "最前页",
+    "下一頁",
+    "上一頁",
+    "尾頁",
+    "next",
+    "prev",
+    "previous",
+    "first",
+    "last",
+    "nextpage",
+    "prevpage",
+];
+
+/// A pager's word (下一页, 尾页, next…), arrows and brackets aside.
+fn is_pager_word(label: &str) -> bool {
+    let core = pager_core(label);
+    !core.is_empty()
+        && PAGER_WORDS
+            .iter()
+            .any(|w| core.eq_ignore_ascii_case(&pager_core(w)))
+}
+
+/// A page number (`3`, `[3]`, `第3页`) or arrows alone (`>>`).
+fn is_page_number(label: &str) -> bool {
+    let core = pager_core(label);
+    (core.is_empty() && !label.trim().is_empty())
+        || (core.len() <= 4
+            && core.bytes().all(|b| b.is_ascii_digit())
+            && core.parse::<u32>().is_ok_and(|n| n > 0))
+}
+
+fn pager_core(label: &str) -> String {
+    label
+        .chars()
+        .filter(|c| {
+            !c.is_whitespace()
+                && !matches!(
+                    c,
+                    '[' | ']'
+                        | '【'
+                        | '】'
+                        | '<'
+                        | '>'
+                        | '«'
+                        | '»'
+                        | '‹'
+                        | '›'
+                        | '('
+                        | ')'
+                        | '（'
+                        | '）'
+                        | '→'
+                        | '←'
+                        | '第'
+                        | '页'
+                        | '頁'
+                        | '.'
+                        | '…'
+                        | '|'
+                )
+        })
+        .collect()
+}
+
+/// A pager link that runs a script instead of leading to a page.
+fn is_script_pager(anchor: &Anchor) -> bool {
+    anchor
+        .href
+        .trim_start()
+        .to_ascii_lowercase()
+        .starts_with("javascript:")
+        && labels(anchor).iter().any(|l| is_pager_word(l))
+}
+
+/// A page title naming a column of annual reports (`政府信息公开年报_…`).
+fn names_a_report_column(title: &str) -> bool {
+    title.contains("信息公开")
+        && (title.contains("年报") || title.contains("年度报告"))
+        && report_year(title).is_none()
+}
+
+/// Whether two addresses are on one site: the same registered domain (the
+/// last three labels under `gov.cn`, `com.cn` and the like, else two), or for
+/// a bare IP address the same address and port.
+pub fn same_site(a: &Url, b: &Url) -> bool {
+    site_key(a) == site_key(b)
+}
+
+fn site_key(url: &Url) -> Option<String> {
+    match url.host()? {
+        url::Host::Domain(domain) => {
+            let domain = domain.trim_end_matches('.').to_ascii_lowercase();
+            let labels: Vec<&str> = domain.split('.').collect();
+            let second_level = ["gov", "com", "org", "net", "edu", "ac"];
+            let keep = if labels.len() >= 3
+                && labels[labels.len() - 1].len() == 2
+                && second_level.contains(&labels[labels.len() - 2])
+            {
+                3
+            } else {
+                2
+            };
+            Some(labels[labels.len().saturating_sub(keep)..].join("."))
+        }
+        host => Some(format!(
+            "{host}:{}",
+            url.port_or_known_default().unwrap_or(0)
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests;

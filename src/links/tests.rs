@@ -1,0 +1,203 @@
+use super::*;
+use crate::flatten::flatten;
+
+fn listing(html: &str, url: &str) -> Listing {
+    let url = Url::parse(url).unwrap();
+    read(&flatten(html), Some(&url))
+}
+
+fn kinds(listing: &Listing) -> Vec<(LinkKind, &str)> {
+    listing
+        .links
+        .iter()
+        .map(|l| (l.kind.unwrap(), l.href.as_str()))
+        .collect()
+}
+
+#[test]
+fn reports_pages_and_noise_are_told_apart() {
+    let html = r#"<html><head><title>政府信息公开年报_政府信息公开_某县人民政府</title></head><body>
+    <div class="nav"><a href="/">首页</a><a href="/zwgk/">政务公开</a><a href="../zfxxgkzn/index.html">政府信息公开指南</a></div>
+    <ul>
+      <li><a href="./202403/t20240308_1.html" title="某县2023年度政府信息公开工作年度报告">某县2023年度政府信息公开工作年…</a><span>2024-03-08</span></li>
+      <li><a href="./202303/t20230301_2.html">某县2022年政府信息公开工作年度报告</a><span>2023-03-01</span></li>
+      <li><a href="./202302/t20230201_3.html">关于报送2022年度政府信息公开工作年度报告的通知</a></li>
+      <li><a href="./202301/t20230101_4.html">2023年政府信息公开工作要点</a></li>
+      <li><a href="/files/2021nb.pdf">某县2021年政府信息公开年报.pdf</a></li>
+      <li><a href="/files/zhinan.pdf">政府信息公开指南.pdf</a></li>
+      <li><a href="http://www.other.gov.cn/2023nb.html">某市2023年政府信息公开工作年度报告</a></li>
+      <li><a href="http://xxgk.county.gov.cn/nb/2020.html">某县2020年政府信息公开工作年度报告</a></li>
+      <li><a href="javascript:void(0)">某县2019年政府信息公开工作年度报告</a></li>
+    </ul>
+    <div class="page-nav"><a href="index.html">首页</a><a href="index_1.html">下一页</a><a href="index_2.html">3</a><a href="/news/index_1.html">2</a></div>
+    </body></html>"#;
+    let l = listing(html, "http://www.county.gov.cn/zwgk/nb/index.html");
+    assert_eq!(
+        kinds(&l),
+        [
+            (
+                LinkKind::Report,
+                "http://www.county.gov.cn/zwgk/nb/202403/t20240308_1.html"
+            ),
+            (
+                LinkKind::Report,
+                "http://www.county.gov.cn/zwgk/nb/202303/t20230301_2.html"
+            ),
+            (
+                LinkKind::Attachment,
+                "http://www.county.gov.cn/files/2021nb.pdf"
+            ),
+            (LinkKind::Report, "http://xxgk.county.gov.cn/nb/2020.html"),
+            (
+                LinkKind::Page,
+                "http://www.county.gov.cn/zwgk/nb/index_1.html"
+            ),
+            (
+                LinkKind::Page,
+                "http://www.county.gov.cn/zwgk/nb/index_2.html"
+            ),
+        ]
+    );
+    let first = &l.links[0];
+    assert_eq!(first.text, "某县2023年度政府信息公开工作年度报告");
+    assert_eq!(first.year, Some(2023));
+    assert_eq!(first.published.as_deref(), Some("2024-03-08"));
+    assert_eq!(l.links[2].year, Some(2021));
+    assert!(l.is_list(false));
+    assert_eq!(
+        l.reason(),
+        "a list page linking to 4 annual reports (1 of them as files); it links to 2 other pages of the list"
+    );
+}
+
+#[test]
+fn a_saved_page_keeps_its_links_as_written() {
+    let html = r#"<html><body><ul><li><a href="./202503/t20250310_97791.htm">平潭综合实验区2024年度政府信息公开工作年度报告</a></li>
+        <li><a href="index_1.htm">下一页</a></li><li><a href="../other/index_1.htm">下一页</a></li></ul></body></html>"#;
+    let l = read(&flatten(html), None);
+    assert_eq!(
+        kinds(&l),
+        [
+            (LinkKind::Report, "./202503/t20250310_97791.htm"),
+            (LinkKind::Page, "index_1.htm"),
+        ]
+    );
+}
+
+#[test]
+fn base_href_and_tables_are_honoured() {
+    let html = r#"<html><head><base href="http://www.a.gov.cn/xxgk/nb/"></head><body>
+        <table><tr><td><a href="2023.html">2023年度政府信息公开工作年度报告</a></td><td>2024-01-15</td></tr></table></body></html>"#;
+    let l = listing(html, "http://www.a.gov.cn/cms/list.jsp?id=3");
+    assert_eq!(l.links[0].href, "http://www.a.gov.cn/xxgk/nb/2023.html");
+    assert_eq!(l.links[0].published.as_deref(), Some("2024-01-15"));
+}
+
+#[test]
+fn a_column_of_reports_may_label_them_by_year_alone() {
+    let html = r#"<html><head><title>政府信息公开年度报告</title></head><body>
+        <a href="/nb/2023.html">2023年度</a><a href="/nb/2022.html">2022年</a><a href="/news/2021.html">2021年新闻</a></body></html>"#;
+    let l = listing(html, "http://www.a.gov.cn/nb/");
+    assert_eq!(l.reports(), 2);
+    assert_eq!(l.links[1].year, Some(2022));
+}
+
+#[test]
+fn trs_pager_scripts_imply_pages() {
+    let html = r#"<html><body><a href="./202401/t1.html">某局2023年政府信息公开工作年度报告</a>
+        <script>var currentPage = 0; var countPage = 3; createPageHTML(countPage, currentPage, "index", "shtml");</script></body></html>"#;
+    let l = listing(html, "http://www.a.gov.cn/nb/");
+    let pages: Vec<&str> = l
+        .links
+        .iter()
+        .filter(|k| k.kind == Some(LinkKind::Page))
+        .map(|l| l.href.as_str())
+        .collect();
+    assert_eq!(
+        pages,
+        [
+            "http://www.a.gov.cn/nb/index_1.shtml",
+            "http://www.a.gov.cn/nb/index_2.shtml"
+        ]
+    );
+    // From a later page, the first page is another page.
+    let l = listing(html, "http://www.a.gov.cn/nb/index_2.shtml");
+    assert_eq!(l.pages(), 2);
+    assert!(
+        l.links
+            .iter()
+            .any(|k| k.href == "http://www.a.gov.cn/nb/index.shtml")
+    );
+}
+
+#[test]
+fn the_pingtan_column_names_what_only_javascript_reaches() {
+    let html = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/samples/not-reports/pingtan-list-page.html"
+    ))
+    .unwrap();
+    let l = listing(&html, "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/");
+    assert_eq!(l.reports(), 10, "{:#?}", l.links);
+    assert_eq!(l.pages(), 0, "{:#?}", l.links);
+    assert!(l.links.iter().all(|k| {
+        k.href
+            .starts_with("https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/20")
+    }));
+    assert_eq!(l.links[1].year, Some(2024));
+    assert_eq!(l.links[1].published.as_deref(), Some("2025-03-10"));
+    assert_eq!(l.notes.len(), 1, "{:?}", l.notes);
+    assert!(l.notes[0].contains("entries 11–20"), "{:?}", l.notes);
+}
+
+#[test]
+fn titles_are_judged_by_their_words() {
+    for yes in [
+        "平潭综合实验区2025年度政府信息公开工作年度报告",
+        "某县人民政府2023年政府信息公开年报",
+        "2022年度政务信息公开工作年度报告",
+        "某局2023年度政府信息公开工作年…",
+    ] {
+        assert!(is_report_title(yes), "{yes}");
+    }
+    for no in [
+        "政府信息公开指南",
+        "2023年政府信息公开工作要点",
+        "关于报送2023年度政府信息公开工作年度报告的通知",
+        "一图读懂2023年政府信息公开工作年度报告",
+        "2023年政府工作报告",
+        "某局2023年度政府信息公开工作要…",
+    ] {
+        assert!(!is_report_title(no), "{no}");
+    }
+    assert_eq!(
+        report_year("2024年发布：某县2023年度政府信息公开工作年度报告"),
+        Some(2023)
+    );
+    assert_eq!(
+        report_year("二〇二二年政府信息公开工作年度报告"),
+        Some(2022)
+    );
+    assert_eq!(report_year("政府信息公开工作年度报告"), None);
+}
+
+#[test]
+fn sites_are_compared_by_registered_domain() {
+    let u = |s: &str| Url::parse(s).unwrap();
+    assert!(same_site(
+        &u("http://www.pingtan.gov.cn/a"),
+        &u("https://xxgk.pingtan.gov.cn/b")
+    ));
+    assert!(!same_site(
+        &u("http://www.pingtan.gov.cn/a"),
+        &u("http://www.fuzhou.gov.cn/b")
+    ));
+    assert!(!same_site(
+        &u("http://127.0.0.1:8000/a"),
+        &u("http://127.0.0.1:8001/a")
+    ));
+    assert!(same_site(
+        &u("http://127.0.0.1:8000/a"),
+        &u("http://127.0.0.1:8000/b")
+    ));
+}
