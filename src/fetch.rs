@@ -81,6 +81,9 @@ pub struct Response {
     pub fetched_at: String,
     /// Requests made, retries included.
     pub attempts: u32,
+    /// Time the server took: from sending each request to its last byte,
+    /// summed over attempts; waits for politeness and backoff excluded.
+    pub server_time: Duration,
 }
 
 impl Response {
@@ -99,8 +102,14 @@ pub enum FetchError {
     Dns(String),
     #[error("TLS handshake failed: {0} (--insecure accepts broken certificates)")]
     Tls(String),
+    #[error(
+        "the server at {0} did not answer TLS: it may serve plain HTTP only (try http:// instead of https://)"
+    )]
+    NotTls(String),
     #[error("cannot connect: {0}")]
     Connect(String),
+    #[error("cannot connect: no answer from {place} within {} s (--connect-timeout)", .limit.as_secs_f64())]
+    ConnectTimeout { place: String, limit: Duration },
     #[error("timed out after {} s", .0.as_secs_f64())]
     Timeout(Duration),
     #[error("connection broken: {0}")]
@@ -119,7 +128,10 @@ impl FetchError {
     fn is_transient(&self) -> bool {
         matches!(
             self,
-            FetchError::Connect(_) | FetchError::Timeout(_) | FetchError::Broken(_)
+            FetchError::Connect(_)
+                | FetchError::ConnectTimeout { .. }
+                | FetchError::Timeout(_)
+                | FetchError::Broken(_)
         )
     }
 }
@@ -129,6 +141,8 @@ impl FetchError {
 pub struct Failure {
     pub error: FetchError,
     pub attempts: u32,
+    /// As [`Response::server_time`].
+    pub server_time: Duration,
 }
 
 impl fmt::Display for Failure {
@@ -181,13 +195,17 @@ impl Fetcher {
             return Err(Failure {
                 error: FetchError::Robots,
                 attempts: 0,
+                server_time: Duration::ZERO,
             });
         }
         let mut attempt = 0;
+        let mut server_time = Duration::ZERO;
         loop {
             attempt += 1;
             self.pace(url).await;
+            let sent = Instant::now();
             let outcome = self.fetch_once(url).await;
+            server_time += sent.elapsed();
             let retries_left = attempt <= self.config.retries;
             let wait = match &outcome {
                 Ok((response, headers))
@@ -203,6 +221,7 @@ impl Fetcher {
                                     allowed: self.config.max_wait,
                                 },
                                 attempts: attempt,
+                                server_time,
                             });
                         }
                         Some(asked) => asked,
@@ -214,11 +233,13 @@ impl Fetcher {
                     return outcome
                         .map(|(mut response, _)| {
                             response.attempts = attempt;
+                            response.server_time = server_time;
                             response
                         })
                         .map_err(|error| Failure {
                             error,
                             attempts: attempt,
+                            server_time,
                         });
                 }
             };
@@ -264,6 +285,7 @@ impl Fetcher {
             body,
             fetched_at: now_rfc3339(),
             attempts: 1,
+            server_time: Duration::ZERO,
         };
         Ok((response, headers))
     }
@@ -331,27 +353,97 @@ impl Fetcher {
     }
 
     fn classify(&self, err: reqwest::Error) -> FetchError {
-        let chain = error_chain(&err);
-        if err.is_timeout() {
-            FetchError::Timeout(self.config.timeout)
-        } else if err.is_redirect() {
-            FetchError::Redirects
+        let kind = if err.is_redirect() {
+            ErrorKind::Redirect
+        } else if err.is_connect() && err.is_timeout() {
+            ErrorKind::ConnectTimeout
+        } else if err.is_timeout() {
+            ErrorKind::Timeout
         } else if err.is_connect() {
-            let lower = chain.to_ascii_lowercase();
-            if err.is_dns() || lower.contains("dns") || lower.contains("lookup") {
-                FetchError::Dns(chain)
-            } else if lower.contains("certificate") || lower.contains("tls") {
-                FetchError::Tls(chain)
-            } else {
-                FetchError::Connect(chain)
-            }
+            ErrorKind::Connect { dns: err.is_dns() }
         } else if err.is_request() || err.is_body() || err.is_decode() {
-            // Resets and early closes: the server or a middlebox dropped us.
-            FetchError::Broken(chain)
+            ErrorKind::Broken
         } else {
-            FetchError::Other(chain)
-        }
+            ErrorKind::Other
+        };
+        let place = err.url().map(host_port).unwrap_or_default();
+        describe(kind, &error_chain(&err), &place, &self.config)
     }
+}
+
+/// What reqwest says went wrong, before it is put in words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ErrorKind {
+    Redirect,
+    ConnectTimeout,
+    Timeout,
+    Connect {
+        dns: bool,
+    },
+    /// Resets and early closes: the server or a middlebox dropped us.
+    Broken,
+    Other,
+}
+
+/// A failure in words a user can act on. `chain` is the error's causes as
+/// the libraries word them (`received corrupt message of type
+/// InvalidContentType`); `place` is `host:port`.
+fn describe(kind: ErrorKind, chain: &str, place: &str, config: &Config) -> FetchError {
+    let lower = chain.to_ascii_lowercase();
+    let host = place.rsplit_once(':').map_or(place, |(h, _)| h);
+    // rustls meeting a plain-HTTP answer where a TLS record should be.
+    if lower.contains("invalidcontenttype")
+        || lower.contains("corrupt message")
+        || lower.contains("wrong version number")
+        || lower.contains("http request to https")
+    {
+        return FetchError::NotTls(place.to_string());
+    }
+    match kind {
+        ErrorKind::Redirect => FetchError::Redirects,
+        ErrorKind::Timeout => FetchError::Timeout(config.timeout),
+        ErrorKind::ConnectTimeout => FetchError::ConnectTimeout {
+            place: place.to_string(),
+            limit: config.connect_timeout,
+        },
+        ErrorKind::Connect { dns } => {
+            if dns || lower.contains("dns") || lower.contains("lookup") {
+                FetchError::Dns(format!(
+                    "no address found for {host}; check the address for typos ({chain})"
+                ))
+            } else if lower.contains("certificate") || lower.contains("tls") {
+                FetchError::Tls(chain.to_string())
+            } else if lower.contains("refused") {
+                FetchError::Connect(format!(
+                    "connection refused: no server is listening at {place} ({chain})"
+                ))
+            } else if lower.contains("unreachable") {
+                FetchError::Connect(format!(
+                    "{place} cannot be reached from this machine (no route to it: {chain})"
+                ))
+            } else {
+                FetchError::Connect(chain.to_string())
+            }
+        }
+        ErrorKind::Broken if lower.contains("reset") => FetchError::Broken(format!(
+            "the server reset the connection before the answer was complete ({chain})"
+        )),
+        ErrorKind::Broken if lower.contains("closed") || lower.contains("eof") => {
+            FetchError::Broken(format!(
+                "the server closed the connection before the answer was complete ({chain})"
+            ))
+        }
+        ErrorKind::Broken => FetchError::Broken(chain.to_string()),
+        ErrorKind::Other => FetchError::Other(chain.to_string()),
+    }
+}
+
+fn host_port(url: &Url) -> String {
+    format!(
+        "{}:{}",
+        url.host_str().unwrap_or(""),
+        url.port_or_known_default().unwrap_or(0)
+    )
 }
 
 /// 5xx, 408 Request Timeout and 429 Too Many Requests are worth another try.
@@ -549,6 +641,50 @@ mod tests {
         for s in [200, 301, 400, 403, 404, 410, 412] {
             assert!(!retryable_status(s), "{s}");
         }
+    }
+
+    #[test]
+    fn failures_are_put_in_plain_words() {
+        let config = Config::default();
+        let words =
+            |kind, chain: &str| describe(kind, chain, "www.a.gov.cn:443", &config).to_string();
+        let tls = words(
+            ErrorKind::Connect { dns: false },
+            "received corrupt message of type InvalidContentType",
+        );
+        assert!(
+            tls.contains("did not answer TLS") && tls.contains("try http://"),
+            "{tls}"
+        );
+        let dns = words(
+            ErrorKind::Connect { dns: true },
+            "dns error: failed to lookup address information: Name or service not known",
+        );
+        assert!(
+            dns.starts_with("DNS lookup failed: no address found for www.a.gov.cn"),
+            "{dns}"
+        );
+        let refused = words(
+            ErrorKind::Connect { dns: false },
+            "tcp connect error: Connection refused (os error 111)",
+        );
+        assert!(
+            refused.starts_with(
+                "cannot connect: connection refused: no server is listening at www.a.gov.cn:443"
+            ),
+            "{refused}"
+        );
+        let reset = words(ErrorKind::Broken, "connection reset by peer (os error 104)");
+        assert!(reset.contains("the server reset the connection"), "{reset}");
+        let slow = words(ErrorKind::ConnectTimeout, "operation timed out");
+        assert!(
+            slow.contains("no answer from www.a.gov.cn:443 within 10 s"),
+            "{slow}"
+        );
+        assert_eq!(
+            words(ErrorKind::Timeout, "operation timed out"),
+            "timed out after 60 s"
+        );
     }
 
     #[test]

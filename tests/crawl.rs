@@ -189,6 +189,8 @@ fn each_fault_ends_as_the_right_record() {
         &list,
         "--out",
         out.to_str().unwrap(),
+        // The list page's links are followed in tests/columns.rs.
+        "--no-follow",
         "-j",
         "16",
         "--per-host",
@@ -212,7 +214,7 @@ fn each_fault_ends_as_the_right_record() {
         err.contains("urls.txt:23: skipped: not an http(s) URL"),
         "{err}"
     );
-    assert!(err.contains("1 line(s) repeat a URL"), "{err}");
+    assert!(err.contains("line(s) 22 (as line 2) repeat a URL"), "{err}");
     assert!(
         err.contains("outcome"),
         "the closing summary is printed: {err}"
@@ -325,11 +327,17 @@ fn each_fault_ends_as_the_right_record() {
         Status::NotAReport,
         "a list page linking to 10 annual reports",
     );
-    assert_eq!(rec("/list.html").links.len(), 10);
+    // Links are absolute, resolved against the page's URL.
+    let list_links = &rec("/list.html").links;
+    assert_eq!(list_links.len(), 10);
+    assert_eq!(
+        list_links[0].href,
+        server.url("/202603/t20260313_105587.htm")
+    );
     expect("/attachment.html", Status::NotAReport, "attachment");
     assert_eq!(
         rec("/attachment.html").links[0].href,
-        "/files/2023-report.pdf"
+        server.url("/files/2023-report.pdf")
     );
     expect("/private/report.html", Status::Error, "robots.txt");
 
@@ -429,16 +437,13 @@ fn rerun_retry_failed_and_offline() {
     let hits = server.total_hits();
     let again = dir.path().join("again.jsonl");
     let cache = dir.path().join("out.cache");
-    let o = run(&[
-        "crawl",
-        &list,
-        "--out",
-        again.to_str().unwrap(),
-        "--offline",
-        "--cache-dir",
-        cache.to_str().unwrap(),
-        "-q",
-    ]);
+    let crawl_offline = |out: &Path, extra: &[&str]| {
+        let mut args = vec!["crawl", &list, "--out", out.to_str().unwrap(), "--offline"];
+        args.extend_from_slice(extra);
+        run(&args)
+    };
+    let cache_dir = ["--cache-dir", cache.to_str().unwrap()];
+    let o = crawl_offline(&again, &[cache_dir[0], cache_dir[1], "-q"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert_eq!(server.total_hits(), hits, "--offline sends no request");
     let first = by_url(records(Path::new(out)));
@@ -490,21 +495,50 @@ fn rerun_retry_failed_and_offline() {
         "--refresh fetches every page again"
     );
 
-    // Offline with an empty cache: every URL is an error that says why.
+    let hits = server.total_hits();
+    // Offline with a missing cache (the default beside a new --out): refused,
+    // naming the folder, with no record written that a later run would skip.
     let empty = dir.path().join("empty.jsonl");
-    let o = run(&[
-        "crawl",
-        &list,
-        "--out",
-        empty.to_str().unwrap(),
-        "--offline",
-        "-q",
-    ]);
+    let o = crawl_offline(&empty, &["-q"]);
     assert_eq!(o.status.code(), Some(2));
-    for r in records(&empty) {
-        assert_eq!(r.status, Status::Error);
-        assert!(r.reason.unwrap().contains("not in the cache"));
-    }
+    let err = stderr(&o);
+    assert!(
+        err.contains("empty.cache")
+            && err.contains("does not exist")
+            && err.contains("--cache-dir"),
+        "{err}"
+    );
+    assert!(!empty.exists(), "no records file is started");
+    std::fs::create_dir(dir.path().join("empty.cache")).unwrap();
+    let o = crawl_offline(&empty, &["-q"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("holds no cached responses"),
+        "{}",
+        stderr(&o)
+    );
+
+    // Offline onto the output that holds every URL: nothing left, and how to redo.
+    let o = crawl_offline(&again, &cache_dir);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("nothing left to do") && err.contains("-o NEW.jsonl --offline"),
+        "{err}"
+    );
+
+    // --offline and --retry-failed combine: errors are extracted again from
+    // the cache; URLs fetched fine are left alone.
+    let o = crawl_offline(
+        &again,
+        &[cache_dir[0], cache_dir[1], "--retry-failed", "-q"],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(server.total_hits(), hits, "--offline sends no request");
+    let retried = by_url(records(&again));
+    assert_eq!(retried.len(), urls.len());
+    assert_eq!(retried[&urls[0]].status, Status::Complete);
+    assert_eq!(retried[&urls[2]].status, Status::Error);
 }
 
 #[test]
@@ -638,6 +672,8 @@ fn kill_9_then_rerun_loses_nothing_and_duplicates_nothing() {
         &list,
         "--out",
         out.to_str().unwrap(),
+        // Resuming a discovering crawl is tested in tests/columns.rs.
+        "--no-follow",
         "-j",
         "4",
         "--per-host",

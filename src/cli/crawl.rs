@@ -1,4 +1,5 @@
-//! `xxgk crawl URLS`: a list of report URLs → one record per URL.
+//! `xxgk crawl URLS`: a list of URLs → one record per URL, list pages
+//! followed to the reports they list.
 
 use std::io::{self, IsTerminal, Read};
 use std::path::{Path, PathBuf};
@@ -7,38 +8,49 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::ValueEnum;
-use xxgk::crawl::{self, Display, Mode, OutputFormat};
+use xxgk::crawl::{self, Display, Follow, Mode, OutputFormat, Summary, Task};
 use xxgk::export;
 use xxgk::fetch;
-use xxgk::model::Status;
 
 use super::{EXIT_FAILURE, EXIT_NOT_ALL_REPORTS};
 
-/// Fetch report pages from a list of URLs and extract them, politely and resumably.
+/// Fetch report pages from a list of URLs and extract them, politely and resumably; list
+/// (column) pages are followed to every report they list.
 ///
-/// URLS is a text file with one http(s) URL per line (`-` reads standard input); blank lines
-/// and lines starting with `#` are ignored, bad lines are reported with their line number and
-/// skipped, and a URL listed twice is fetched once. Every URL ends as exactly one record in
-/// --out: `complete` or `partial` (tables extracted), `not_a_report` with the reason (anti-bot
-/// challenge, JavaScript shell, list page with its report links, attachment-only page with its
-/// file links, tables given as images), or `error` with the cause (DNS, TLS, timeout, HTTP
-/// status, too large, blocked by robots.txt).
+/// URLS is a text file with one http(s) URL per line (`-` reads standard input): column pages
+/// such as a government's 政府信息公开年报 column, report pages, or the output of `xxgk discover`.
+/// Blank lines, `#` comments and trailing `# comments` are ignored; in a CSV or tab-separated
+/// list the first field is the URL. Bad lines are reported with their line number and skipped,
+/// and a URL listed twice is fetched once.
+///
+/// A list page's annual-report links (judged by their titles: …年度报告, …年报 of 信息公开, with
+/// a year) and its other pages (下一页, page numbers, TRS pager scripts, jpage data) are crawled
+/// too; news, guides, other columns, off-site links and unrelated files never are. Each report
+/// reached this way records the list page in `source.found_on`.
+///
+/// Every URL ends as exactly one record in --out: `complete` or `partial` (tables extracted),
+/// `not_a_report` with the reason (list page with its links, anti-bot challenge, JavaScript
+/// shell, attachment-only page with its file links, tables given as images), or `error` with
+/// the cause (DNS, TLS, timeout, HTTP status, too large, blocked by robots.txt).
 ///
 /// Raw responses are kept in --cache-dir. Running the same command again after Ctrl-C, a crash
-/// or `kill -9` skips URLs that have a record, refetches nothing already cached, writes no
-/// duplicate record and cuts off a half-written last line.
+/// or `kill -9` skips URLs that have a record, queues again what recorded list pages led to,
+/// refetches nothing already cached, writes no duplicate record and cuts off a half-written
+/// last line.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  \
-xxgk crawl urls.txt -o reports.jsonl                  # crawl; rerun the same line to resume\n  \
-xxgk crawl urls.txt -o reports.jsonl --retry-failed   # redo only the URLs that ended in error\n  \
+xxgk crawl columns.txt -o reports.jsonl          # column pages → every report they list\n  \
+xxgk crawl columns.txt -o r.jsonl --year 2022-2023  # only reports of those years\n  \
+xxgk crawl report-urls.txt -o r.jsonl --no-follow  # list pages recorded, not followed\n  \
+xxgk crawl urls.txt -o reports.jsonl --retry-failed # redo only the URLs that ended in error\n  \
 xxgk crawl urls.txt -o v2.jsonl --offline --cache-dir reports.cache  # re-extract, no network\n  \
 xxgk crawl urls.txt -o cells.csv --format csv-long -j 32 --per-host 4 --delay 200ms\n\n\
 Retries: connect errors, timeouts, broken connections, 5xx, 408 and 429 are retried --retries \
 times with exponential backoff (--backoff, doubled each time, with jitter), honouring \
-Retry-After; other 4xx and anti-bot walls (HTTP 412/521, JS challenges) are final. Proxies come from HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and \
-NO_PROXY.\n\n\
-Exit codes: 0 every URL is a report; 1 some URL is not a report; 2 some URL ended in error, \
-or the crawl could not run; 130 interrupted (rerun to resume).")]
+Retry-After; other 4xx and anti-bot walls (HTTP 412/521, JS challenges) are final. Proxies \
+come from HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and NO_PROXY.\n\n\
+Exit codes: 0 every URL is a report (list pages followed aside); 1 some URL is not a report; \
+2 some URL ended in error, or the crawl could not run; 130 interrupted (rerun to resume).")]
 pub struct Args {
     /// File of URLs, one per line; `-` for standard input.
     #[arg(value_name = "URLS")]
@@ -48,9 +60,9 @@ pub struct Args {
     #[arg(long, short, value_name = "FILE")]
     out: PathBuf,
 
-    /// Output format. jsonl is written as records arrive; csv-long is written from the
-    /// JSONL records kept in the cache folder when the run ends. (The wide csv format is
-    /// not available for crawls yet.)
+    /// Output format. jsonl is written as records arrive; csv (one line per URL) and
+    /// csv-long (one line per cell) are written when the run ends, from the JSONL records
+    /// kept in the cache folder.
     #[arg(long, short, value_enum, default_value = "jsonl")]
     format: CrawlFormat,
 
@@ -59,6 +71,84 @@ pub struct Args {
     #[arg(long, value_name = "DIR")]
     cache_dir: Option<PathBuf>,
 
+    /// Do not follow list pages: record them (with their links) and stop there.
+    #[arg(long)]
+    no_follow: bool,
+
+    #[command(flatten)]
+    follow: FollowArgs,
+
+    #[command(flatten)]
+    net: NetArgs,
+
+    /// Redo the URLs whose record is an error (their old records are removed).
+    #[arg(long)]
+    retry_failed: bool,
+
+    /// Fetch the URLs still to do over the network even when their response is cached.
+    #[arg(long, conflicts_with = "offline")]
+    refresh: bool,
+
+    /// Fetch nothing: extract again from the cached responses (e.g. with a newer xxgk), into
+    /// a new --out. Refused when the cache folder is missing or empty.
+    #[arg(long)]
+    offline: bool,
+
+    /// No progress, no summary; only errors.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+/// Which reports list pages lead to.
+#[derive(Debug, clap::Args)]
+pub struct FollowArgs {
+    /// Only reports of this year, as their titles say (repeatable; ranges like 2021-2023).
+    #[arg(long, value_name = "YEAR", value_parser = parse_years, action = clap::ArgAction::Append)]
+    year: Vec<Vec<i32>>,
+
+    /// Most list pages read per column (its first page included); loops are cut anyway.
+    #[arg(long, default_value_t = 50, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    max_list_pages: u32,
+}
+
+impl FollowArgs {
+    pub fn follow(&self, enabled: bool, fetch_reports: bool) -> Follow {
+        let mut years: Vec<i32> = self.year.iter().flatten().copied().collect();
+        years.sort_unstable();
+        years.dedup();
+        Follow {
+            enabled,
+            years,
+            max_list_pages: self.max_list_pages as usize,
+            fetch_reports,
+        }
+    }
+}
+
+/// `2023` or `2021-2023`.
+fn parse_years(text: &str) -> Result<Vec<i32>, String> {
+    let year = |t: &str| {
+        t.trim()
+            .parse::<i32>()
+            .ok()
+            .filter(|y| (2000..=2100).contains(y))
+            .ok_or_else(|| format!("{t:?} is not a year like 2023 (or a range like 2021-2023)"))
+    };
+    match text.split_once('-') {
+        Some((from, to)) => {
+            let (from, to) = (year(from)?, year(to)?);
+            if from > to {
+                return Err(format!("{text}: the first year comes after the last"));
+            }
+            Ok((from..=to).collect())
+        }
+        None => Ok(vec![year(text)?]),
+    }
+}
+
+/// How requests are made: the same for `crawl` and `discover`.
+#[derive(Debug, clap::Args)]
+pub struct NetArgs {
     /// Requests in flight at once, over all hosts.
     #[arg(long, short = 'j', default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=1024))]
     concurrency: u32,
@@ -106,23 +196,34 @@ pub struct Args {
     /// Accept broken TLS certificates (expired, self-signed, wrong host).
     #[arg(long)]
     insecure: bool,
+}
 
-    /// Redo the URLs whose record is an error (their old records are removed).
-    #[arg(long, conflicts_with = "offline")]
-    retry_failed: bool,
+impl NetArgs {
+    pub fn config(&self) -> fetch::Config {
+        if self.insecure {
+            eprintln!("xxgk: warning: --insecure: TLS certificates are not checked");
+        }
+        fetch::Config {
+            user_agent: self.user_agent.clone(),
+            connect_timeout: self.connect_timeout,
+            timeout: self.timeout,
+            retries: self.retries,
+            backoff: self.backoff,
+            max_wait: self.max_wait,
+            max_bytes: self.max_bytes,
+            host_delay: self.delay,
+            obey_robots: !self.ignore_robots,
+            insecure: self.insecure,
+        }
+    }
 
-    /// Fetch the URLs still to do over the network even when their response is cached.
-    #[arg(long, conflicts_with = "offline")]
-    refresh: bool,
+    pub fn concurrency(&self) -> usize {
+        self.concurrency as usize
+    }
 
-    /// Fetch nothing: extract again from the cached responses (e.g. with a newer xxgk).
-    /// URLs not in the cache are recorded as errors.
-    #[arg(long)]
-    offline: bool,
-
-    /// No progress, no summary; only errors.
-    #[arg(long, short)]
-    quiet: bool,
+    pub fn per_host(&self) -> usize {
+        self.per_host as usize
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -136,41 +237,16 @@ enum CrawlFormat {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let text = read_list(&args.urls)?;
-    let list = crawl::urls::parse(&text);
-    let list_name = args.urls.display();
-    for bad in &list.bad {
-        eprintln!(
-            "xxgk: {list_name}:{}: skipped: {}: {}",
-            bad.line, bad.reason, bad.text
-        );
-    }
-    if list.duplicates > 0 && !args.quiet {
-        eprintln!(
-            "xxgk: {list_name}: {} line(s) repeat a URL listed earlier; each URL is fetched once",
-            list.duplicates
-        );
-    }
-    if list.urls.is_empty() {
-        anyhow::bail!("{list_name}: no http(s) URL to crawl");
-    }
-    if args.insecure {
-        eprintln!("xxgk: warning: --insecure: TLS certificates are not checked");
-    }
-
-    let display = if args.quiet {
-        Display::Quiet
-    } else if io::stderr().is_terminal() {
-        Display::Bar
-    } else {
-        Display::Log
-    };
+    let list_name = args.urls.display().to_string();
+    let seeds = read_seeds(&args.urls, args.quiet)?;
+    let display = display(args.quiet);
+    let cache_dir = args
+        .cache_dir
+        .clone()
+        .unwrap_or_else(|| crawl::default_cache_dir(&args.out));
     let options = crawl::Options {
-        cache_dir: args
-            .cache_dir
-            .clone()
-            .unwrap_or_else(|| crawl::default_cache_dir(&args.out)),
-        out: args.out,
+        cache_dir: cache_dir.clone(),
+        out: args.out.clone(),
         format: match args.format {
             CrawlFormat::Jsonl => OutputFormat::Jsonl,
             CrawlFormat::Csv => OutputFormat::AtEnd(export::Format::Csv),
@@ -184,42 +260,100 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             Mode::Online
         },
         retry_failed: args.retry_failed,
-        concurrency: args.concurrency as usize,
-        per_host: args.per_host as usize,
-        fetch: fetch::Config {
-            user_agent: args.user_agent,
-            connect_timeout: args.connect_timeout,
-            timeout: args.timeout,
-            retries: args.retries,
-            backoff: args.backoff,
-            max_wait: args.max_wait,
-            max_bytes: args.max_bytes,
-            host_delay: args.delay,
-            obey_robots: !args.ignore_robots,
-            insecure: args.insecure,
-        },
+        concurrency: args.net.concurrency(),
+        per_host: args.net.per_host(),
+        fetch: args.net.config(),
         display,
+        follow: args.follow.follow(!args.no_follow, true),
     };
-
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
-    let summary = runtime.block_on(crawl::run(&list.urls, &options))?;
+    let summary = runtime()?.block_on(crawl::run(&seeds, &options))?;
     if display != Display::Quiet {
         eprint!("{summary}");
+        if args.offline && nothing_was_left(&summary) {
+            eprintln!(
+                "xxgk: nothing left to do: every URL of {list_name} already has a record in {out}, \
+                 and --offline does not redo those. To extract them again from the cache, write \
+                 to a new file: xxgk crawl {list_name} -o NEW.jsonl --offline --cache-dir {cache}",
+                out = args.out.display(),
+                cache = cache_dir.display()
+            );
+        }
     }
+    Ok(exit_code(&summary))
+}
 
-    let total = |s: Status| summary.earlier.get(s) + summary.this_run.get(s);
-    Ok(if summary.interrupted {
+fn nothing_was_left(summary: &Summary) -> bool {
+    !summary.interrupted && summary.this_run.total() == 0 && summary.earlier.total() > 0
+}
+
+pub fn exit_code(summary: &Summary) -> ExitCode {
+    if summary.interrupted {
         ExitCode::from(130)
-    } else if total(Status::Error) > 0 {
+    } else if summary.errors() > 0 {
         ExitCode::from(EXIT_FAILURE)
-    } else if total(Status::NotAReport) > 0 {
+    } else if summary.not_reports() > 0 {
         ExitCode::from(EXIT_NOT_ALL_REPORTS)
     } else {
         ExitCode::SUCCESS
-    })
+    }
+}
+
+pub fn display(quiet: bool) -> Display {
+    if quiet {
+        Display::Quiet
+    } else if io::stderr().is_terminal() {
+        Display::Bar
+    } else {
+        Display::Log
+    }
+}
+
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+/// The URLs of a list file, its problems reported on stderr.
+pub fn read_seeds(path: &Path, quiet: bool) -> anyhow::Result<Vec<Task>> {
+    let name = path.display();
+    let text = read_list(path)?;
+    let list = crawl::urls::parse(&text).with_context(|| format!("{name}"))?;
+    const SHOWN: usize = 10;
+    for bad in list.bad.iter().take(SHOWN) {
+        eprintln!(
+            "xxgk: {name}:{}: skipped: {}: {}",
+            bad.line, bad.reason, bad.text
+        );
+    }
+    if list.bad.len() > SHOWN {
+        eprintln!(
+            "xxgk: {name}: … and {} more bad line(s) skipped",
+            list.bad.len() - SHOWN
+        );
+    }
+    if !list.repeats.is_empty() && !quiet {
+        let lines: Vec<String> = list
+            .repeats
+            .iter()
+            .take(SHOWN)
+            .map(|r| format!("{} (as line {})", r.line, r.first))
+            .collect();
+        eprintln!(
+            "xxgk: {name}: line(s) {}{} repeat a URL listed earlier; each URL is fetched once",
+            lines.join(", "),
+            if list.repeats.len() > SHOWN {
+                ", …"
+            } else {
+                ""
+            }
+        );
+    }
+    if list.urls.is_empty() {
+        anyhow::bail!("{name}: no http(s) URL to crawl");
+    }
+    Ok(list.urls)
 }
 
 fn read_list(path: &Path) -> anyhow::Result<String> {
@@ -234,4 +368,17 @@ fn read_list(path: &Path) -> anyhow::Result<String> {
             .with_context(|| format!("{}: cannot read the URL list", path.display()))?
     };
     Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn years_and_ranges() {
+        assert_eq!(parse_years("2023"), Ok(vec![2023]));
+        assert_eq!(parse_years("2021-2023"), Ok(vec![2021, 2022, 2023]));
+        assert!(parse_years("2023-2021").is_err());
+        assert!(parse_years("23").is_err());
+    }
 }

@@ -1,6 +1,7 @@
 //! Subcommands, one file each: usage text at the top, one `run` function.
 
 mod crawl;
+mod discover;
 mod export;
 mod extract;
 
@@ -41,6 +42,7 @@ pub enum Command {
     Extract(extract::Args),
     Export(export::Args),
     Crawl(crawl::Args),
+    Discover(discover::Args),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -48,5 +50,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Extract(args) => extract::run(args),
         Command::Export(args) => export::run(args),
         Command::Crawl(args) => crawl::run(args),
+        Command::Discover(args) => discover::run(args),
     }
 }

@@ -44,6 +44,9 @@ struct Entry {
     status: u16,
 }
 
+/// The file in a cache folder that holds the responses.
+pub const RESPONSES: &str = "responses";
+
 pub struct Cache {
     dir: PathBuf,
     file: File,
@@ -60,12 +63,16 @@ struct State {
 
 impl Cache {
     pub fn open(dir: &Path) -> io::Result<Self> {
-        fs::create_dir_all(dir)?;
+        // The folder itself, not missing parents: a typo is not created.
+        match fs::create_dir(dir) {
+            Err(e) if e.kind() != io::ErrorKind::AlreadyExists => return Err(e),
+            _ => {}
+        }
         let file = OpenOptions::new()
             .read(true)
             .append(true)
             .create(true)
-            .open(dir.join("responses"))?;
+            .open(dir.join(RESPONSES))?;
         file.try_lock().map_err(|e| match e {
             fs::TryLockError::WouldBlock => {
                 io::Error::other("in use by another xxgk crawl (one crawl per cache at a time)")
@@ -109,6 +116,7 @@ impl Cache {
             body,
             fetched_at: facts.fetched_at,
             attempts: 0,
+            server_time: std::time::Duration::ZERO,
         })
     }
 
@@ -198,6 +206,7 @@ mod tests {
             body: body.to_vec(),
             fetched_at: "2026-01-01T00:00:00Z".into(),
             attempts: 1,
+            server_time: std::time::Duration::ZERO,
         }
     }
 
@@ -235,7 +244,7 @@ mod tests {
             .put("http://a.cn/y", &response(b"0123456789"))
             .unwrap();
         drop(cache);
-        let path = dir.path().join("responses");
+        let path = dir.path().join(RESPONSES);
         let whole = fs::read(&path).unwrap();
         fs::write(&path, &whole[..whole.len() - 5]).unwrap();
 

@@ -6,14 +6,15 @@
 //! done; a rerun skips it, so no URL is ever recorded twice.
 
 use std::collections::{HashMap, HashSet};
-use std::fs::{self, File, OpenOptions};
+use std::fs::{File, OpenOptions};
 use std::io::{self, BufRead, Write};
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
 use super::Error;
-use crate::model::{Report, Status};
+use super::discover::is_list_page;
+use crate::model::{Link, Report, Source, Status};
 
 pub struct Journal {
     path: PathBuf,
@@ -29,13 +30,20 @@ pub struct Resumed {
     pub repaired_bytes: usize,
     /// URLs whose error record was dropped for `--retry-failed`.
     pub dropped_errors: HashSet<String>,
+    /// The records of list pages, in the order written (their URL, reason
+    /// and links only): replaying them queues again what they led to.
+    pub list_pages: Vec<Report>,
 }
 
-/// The two fields of a record a rerun needs.
+/// The fields of a record a rerun needs.
 #[derive(Deserialize)]
 struct Head {
     source: HeadSource,
     status: Status,
+    #[serde(default)]
+    reason: Option<String>,
+    #[serde(default)]
+    links: Vec<Link>,
 }
 
 #[derive(Deserialize)]
@@ -54,9 +62,6 @@ impl Journal {
                 source,
             }
         };
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            fs::create_dir_all(parent).map_err(io_err("cannot create the folder of"))?;
-        }
         let mut resumed = Resumed::default();
         let dir = path
             .parent()
@@ -106,6 +111,18 @@ impl Journal {
                     if drop_errors && head.status == Status::Error {
                         resumed.dropped_errors.insert(url);
                         continue;
+                    }
+                    let mut record = Report::empty(
+                        Source {
+                            url: Some(url.clone()),
+                            ..Source::default()
+                        },
+                        head.status,
+                        head.reason,
+                    );
+                    if is_list_page(&record) {
+                        record.links = head.links;
+                        resumed.list_pages.push(record);
                     }
                     resumed.done.insert(url, head.status);
                     if let Some(out) = &mut rewrite {
@@ -229,7 +246,7 @@ mod tests {
     fn a_corrupt_record_in_the_middle_is_named_not_skipped() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("out.jsonl");
-        fs::write(&path, "not json\n").unwrap();
+        std::fs::write(&path, "not json\n").unwrap();
         let err = Journal::open(&path, false).err().unwrap();
         assert!(err.to_string().contains("out.jsonl:1"), "{err}");
     }

@@ -1,14 +1,18 @@
-//! A URL list → one record per URL, politely and resumably.
+//! A URL list → one record per URL, politely and resumably; list pages are
+//! followed to the reports they list.
 //!
 //! Each URL becomes one task: take its host's slot (`per_host` in flight),
 //! then a global slot (`concurrency`), fetch (see [`crate::fetch`]), store
 //! the raw response in the [`cache`], extract on the blocking pool, and hand
-//! the record to the single writer, which appends it to the [`journal`]. A
-//! rerun skips URLs with a record and reads fetched-but-unrecorded ones from
-//! the cache, so an interrupted crawl resumes without refetching or
-//! duplicating anything.
+//! the record to the single writer, which appends it to the [`journal`] and
+//! then queues what a list page's record leads to ([`discover`]). A rerun
+//! skips URLs with a record, replays the list pages' records to queue again
+//! what they led to, and reads fetched-but-unrecorded responses from the
+//! cache, so an interrupted crawl resumes without refetching or duplicating
+//! anything.
 
 pub mod cache;
+pub mod discover;
 pub mod journal;
 pub mod outcome;
 pub mod progress;
@@ -26,8 +30,10 @@ use url::Url;
 
 use crate::export::{self, Format};
 use crate::fetch::{self, Fetcher, Response};
-use crate::model::{Report, Status};
+use crate::model::Report;
 use cache::Cache;
+use discover::{Discovery, Frontier, is_list_page};
+pub use discover::{Follow, Found, Tally, Task};
 use journal::Journal;
 pub use progress::{Display, Summary};
 
@@ -51,6 +57,8 @@ pub enum Error {
     Fetch(#[from] fetch::FetchError),
     #[error(transparent)]
     Output(#[from] crate::Error),
+    #[error("{}: {why}", path.display())]
+    Refused { path: PathBuf, why: String },
 }
 
 /// Where records go and in what shape.
@@ -62,6 +70,9 @@ pub enum OutputFormat {
     /// `records.jsonl` in the cache folder, and the output is written from
     /// them when the run ends (or is interrupted).
     AtEnd(Format),
+    /// Records only in `records.jsonl` in the cache folder (`xxgk discover`,
+    /// which writes what they lead to).
+    CacheOnly,
 }
 
 /// Where responses come from.
@@ -87,6 +98,7 @@ pub struct Options {
     pub per_host: usize,
     pub fetch: fetch::Config,
     pub display: Display,
+    pub follow: Follow,
 }
 
 /// `reports.jsonl` → `reports.cache`, beside it.
@@ -98,7 +110,7 @@ pub fn default_cache_dir(out: &Path) -> PathBuf {
 pub fn journal_path(options: &Options) -> PathBuf {
     match options.format {
         OutputFormat::Jsonl => options.out.clone(),
-        OutputFormat::AtEnd(_) => options.cache_dir.join("records.jsonl"),
+        OutputFormat::AtEnd(_) | OutputFormat::CacheOnly => options.cache_dir.join("records.jsonl"),
     }
 }
 
@@ -106,7 +118,8 @@ pub fn journal_path(options: &Options) -> PathBuf {
 struct Done {
     report: Report,
     host: String,
-    /// Network time, when the response was fetched rather than cached.
+    /// The server's time, when the URL was fetched rather than read from
+    /// the cache (or refused before any request, as robots.txt does).
     fetch_time: Option<Duration>,
     /// Something the user should hear about that did not change the record.
     warning: Option<String>,
@@ -123,10 +136,22 @@ struct Shared {
     cpu: Semaphore,
 }
 
-/// Crawls `urls` (distinct, in order). Returns when every URL has a record,
-/// or on Ctrl-C with the records so far kept.
-pub async fn run(urls: &[Url], options: &Options) -> Result<Summary, Error> {
+/// Crawls `listed` (distinct, in order) and, unless told not to, the
+/// reports and further pages their list pages lead to. Returns when every
+/// URL has a record, or on Ctrl-C with the records so far kept.
+pub async fn run(listed: &[Task], options: &Options) -> Result<Summary, Error> {
+    let (summary, _) = crawl(listed, options).await?;
+    Ok(summary)
+}
+
+/// [`run`], also returning the report links found on list pages (what
+/// `xxgk discover` prints).
+pub async fn crawl(listed: &[Task], options: &Options) -> Result<(Summary, Vec<Found>), Error> {
     let started = Instant::now();
+    check_output_folder(&options.out)?;
+    if options.mode == Mode::Offline {
+        check_offline_cache(&options.cache_dir)?;
+    }
     let cache = Cache::open(&options.cache_dir).map_err(|source| Error::Io {
         path: options.cache_dir.clone(),
         action: "cannot open the cache folder",
@@ -135,21 +160,33 @@ pub async fn run(urls: &[Url], options: &Options) -> Result<Summary, Error> {
     let (mut journal, resumed) = Journal::open(&journal_path(options), options.retry_failed)?;
 
     let mut summary = Summary {
-        listed: urls.len(),
+        listed: listed.len(),
+        following: options.follow.enabled,
         ..Summary::default()
     };
-    let todo: Vec<&Url> = urls
-        .iter()
-        .filter(|u| match resumed.done.get(u.as_str()) {
-            Some(status) => {
-                summary.earlier.add(*status);
-                false
-            }
-            None => true,
-        })
-        .collect();
+    let mut discovery = Discovery::new(options.follow.clone(), listed);
+    let mut frontier = Frontier::default();
+    let queue = |task: Task, summary: &mut Summary, frontier: &mut Frontier| match resumed
+        .done
+        .get(task.url.as_str())
+    {
+        Some(status) => summary.earlier.add(*status),
+        None => frontier.push(task),
+    };
+    for task in listed {
+        queue(task.clone(), &mut summary, &mut frontier);
+    }
+    // What the list pages recorded before led to, queued again in the
+    // order it was first queued.
+    for record in &resumed.list_pages {
+        summary.list_pages_earlier += usize::from(summary.following);
+        for task in discovery.discover(record) {
+            summary.discovered += 1;
+            queue(task, &mut summary, &mut frontier);
+        }
+    }
 
-    let mut progress = progress::Progress::new(options.display, todo.len());
+    let mut progress = progress::Progress::new(options.display, frontier.len());
     if resumed.repaired_bytes > 0 {
         progress.warn(&format!(
             "xxgk: {}: cut off a half-written last record ({} bytes) left by an interrupted run",
@@ -167,22 +204,22 @@ pub async fn run(urls: &[Url], options: &Options) -> Result<Summary, Error> {
         hosts: Mutex::new(HashMap::new()),
         cpu: Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())),
     });
-    // Tasks are started a window at a time (memory stays flat for any list
-    // length), hosts taking turns so that a window is never all one host.
-    let mut queue = interleave_hosts(todo).into_iter();
+    // Tasks are started a window at a time, so memory stays flat for any
+    // list length; the frontier hands out hosts in turn.
     let window = (options.concurrency * 16).max(256);
     let mut tasks = JoinSet::new();
-    let mut task_urls = HashMap::new();
-    let mut start_next = |tasks: &mut JoinSet<Done>, task_urls: &mut HashMap<_, Url>| {
-        if let Some(url) = queue.next() {
-            let retrying = resumed.dropped_errors.contains(url.as_str());
-            let handle = tasks.spawn(process(shared.clone(), url.clone(), retrying));
-            task_urls.insert(handle.id(), url.clone());
+    let mut in_flight: HashMap<tokio::task::Id, Task> = HashMap::new();
+    let fill = |tasks: &mut JoinSet<Done>,
+                in_flight: &mut HashMap<tokio::task::Id, Task>,
+                frontier: &mut Frontier| {
+        while tasks.len() < window {
+            let Some(task) = frontier.pop() else { break };
+            let retrying = resumed.dropped_errors.contains(task.url.as_str());
+            let handle = tasks.spawn(process(shared.clone(), task.clone(), retrying));
+            in_flight.insert(handle.id(), task);
         }
     };
-    for _ in 0..window {
-        start_next(&mut tasks, &mut task_urls);
-    }
+    fill(&mut tasks, &mut in_flight, &mut frontier);
 
     let mut ticker = tokio::time::interval_at(
         tokio::time::Instant::now() + progress::LOG_EVERY,
@@ -195,19 +232,18 @@ pub async fn run(urls: &[Url], options: &Options) -> Result<Summary, Error> {
             joined = tasks.join_next_with_id() => match joined {
                 None => break,
                 Some(Ok((id, done))) => {
-                    task_urls.remove(&id);
-                    start_next(&mut tasks, &mut task_urls);
+                    in_flight.remove(&id);
                     done
                 }
                 Some(Err(e)) => {
                     // A task that panicked still owes its URL a record.
-                    let url = task_urls.remove(&e.id());
-                    start_next(&mut tasks, &mut task_urls);
+                    let task = in_flight.remove(&e.id());
                     let report = Report::error(
-                        outcome_source(url.as_ref()),
+                        source_of(task.as_ref()),
                         format!("internal error in xxgk: {e}"),
                     );
-                    Done { report, host: host_of(url.as_ref()), fetch_time: None, warning: None }
+                    let host = host_of(task.as_ref().map(|t| &t.url));
+                    Done { report, host, fetch_time: None, warning: None }
                 }
             },
             _ = ticker.tick() => {
@@ -223,23 +259,22 @@ pub async fn run(urls: &[Url], options: &Options) -> Result<Summary, Error> {
         if let Some(warning) = &done.warning {
             progress.warn(warning);
         }
+        // The record is written before what it leads to is queued: a crash
+        // in between loses nothing, since a rerun replays it.
         journal.append(&done.report)?;
         progress.record(done.report.status);
-        match done.fetch_time {
-            Some(time) => {
-                summary.fetched += 1;
-                let host = summary.hosts.entry(done.host).or_default();
-                host.fetches += 1;
-                host.seconds += time.as_secs_f64();
-                if done.report.status == Status::Error {
-                    host.errors += 1;
-                }
-            }
-            None if done.report.status == Status::Error => {
-                summary.hosts.entry(done.host).or_default().errors += 1;
-            }
-            None => summary.from_cache += 1,
+        if summary.following && is_list_page(&done.report) {
+            summary.list_pages_this_run += 1;
         }
+        for task in discovery.discover(&done.report) {
+            summary.discovered += 1;
+            if !resumed.done.contains_key(task.url.as_str()) {
+                progress.add_to_do(1);
+                frontier.push(task);
+            }
+        }
+        summary.count_host(done.host, &done.report, done.fetch_time);
+        fill(&mut tasks, &mut in_flight, &mut frontier);
     }
     progress.finish();
     drop(journal);
@@ -248,40 +283,60 @@ pub async fn run(urls: &[Url], options: &Options) -> Result<Summary, Error> {
     }
     summary.this_run = progress.counts();
     summary.elapsed = started.elapsed();
-    Ok(summary)
+    summary.tally = discovery.tally.clone();
+    Ok((summary, discovery.found().to_vec()))
 }
 
-/// `urls` reordered so that hosts take turns: a, b, c, a, b, a… (each host's
-/// URLs keep their order).
-fn interleave_hosts(urls: Vec<&Url>) -> Vec<&Url> {
-    let mut by_host: indexmap::IndexMap<String, std::collections::VecDeque<&Url>> =
-        indexmap::IndexMap::new();
-    for url in urls {
-        by_host
-            .entry(host_of(Some(url)))
-            .or_default()
-            .push_back(url);
+/// `-o` must name a file in an existing folder: a typo in the folder is
+/// refused, not created.
+fn check_output_folder(out: &Path) -> Result<(), Error> {
+    let refused = |why: String| {
+        Err(Error::Refused {
+            path: out.to_path_buf(),
+            why,
+        })
+    };
+    match out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        Some(folder) if !folder.is_dir() => refused(format!(
+            "the folder {} does not exist (xxgk does not create it; check the path)",
+            folder.display()
+        )),
+        _ if out.is_dir() => refused("is a folder; give a file name for the records".to_string()),
+        _ => Ok(()),
     }
-    let mut order = Vec::new();
-    while !by_host.is_empty() {
-        by_host.retain(|_, queue| {
-            if let Some(url) = queue.pop_front() {
-                order.push(url);
-            }
-            !queue.is_empty()
-        });
+}
+
+/// `--offline` reads only the cache: a missing or empty one would turn every
+/// URL into an error record, which a later run would then skip.
+fn check_offline_cache(dir: &Path) -> Result<(), Error> {
+    let responses = dir.join(cache::RESPONSES);
+    if std::fs::metadata(&responses).is_ok_and(|m| m.len() > 0) {
+        return Ok(());
     }
-    order
+    let what = if dir.is_dir() {
+        "holds no cached responses"
+    } else {
+        "does not exist"
+    };
+    Err(Error::Refused {
+        path: dir.to_path_buf(),
+        why: format!(
+            "--offline reads only the cache, and this cache folder {what}; give the folder of an \
+             earlier crawl with --cache-dir (by default it is the output file's name with the \
+             extension .cache, e.g. reports.cache beside reports.jsonl)"
+        ),
+    })
 }
 
 /// One URL, start to record.
 ///
 /// The global slot is held from fetch (or cache read) until extraction
 /// starts, so bodies waiting for a CPU never pile up beyond `concurrency`.
-async fn process(shared: Arc<Shared>, url: Url, retrying: bool) -> Done {
-    let host = host_of(Some(&url));
+async fn process(shared: Arc<Shared>, task: Task, retrying: bool) -> Done {
+    let url = &task.url;
+    let host = host_of(Some(url));
     let mut done = Done {
-        report: Report::error(outcome_source(Some(&url)), ""),
+        report: Report::error(source_of(Some(&task)), ""),
         host,
         fetch_time: None,
         warning: None,
@@ -306,22 +361,24 @@ async fn process(shared: Arc<Shared>, url: Url, retrying: bool) -> Done {
         Some(response) => response,
         None if shared.mode == Mode::Offline => {
             done.report = Report::error(
-                outcome_source(Some(&url)),
+                source_of(Some(&task)),
                 "not in the cache (--offline fetches nothing; run without it to fetch)",
             );
             return done;
         }
         None => {
             drop(global.take());
-            let (fetched, time, permit) = fetch(&shared, &url, &done.host).await;
-            done.fetch_time = Some(time);
+            let (fetched, permit) = fetch(&shared, &task, &done.host).await;
             let response = match fetched {
                 Ok(response) => response,
-                Err(report) => {
+                Err((report, server_time)) => {
+                    // Refused before any request (robots.txt): no fetch.
+                    done.fetch_time = (!server_time.is_zero()).then_some(server_time);
                     done.report = report;
                     return done;
                 }
             };
+            done.fetch_time = Some(response.server_time);
             global = permit;
             response
         }
@@ -334,6 +391,7 @@ async fn process(shared: Arc<Shared>, url: Url, retrying: bool) -> Done {
     // between costs a re-extraction, never a refetch.
     let task_shared = shared.clone();
     let task_url = url.clone();
+    let source = source_of(Some(&task));
     let joined = tokio::task::spawn_blocking(move || {
         let warning = fetched
             .then(|| task_shared.cache.put(task_url.as_str(), &response).err())
@@ -344,7 +402,7 @@ async fn process(shared: Arc<Shared>, url: Url, retrying: bool) -> Done {
                     task_shared.cache.dir().display()
                 )
             });
-        (outcome::read_response(&task_url, &response), warning)
+        (outcome::read_response(source, &response), warning)
     })
     .await;
     drop(cpu);
@@ -355,7 +413,7 @@ async fn process(shared: Arc<Shared>, url: Url, retrying: bool) -> Done {
         }
         Err(e) => {
             done.report = Report::error(
-                outcome_source(Some(&url)),
+                source_of(Some(&task)),
                 format!("internal error in xxgk while extracting: {e}"),
             );
         }
@@ -363,16 +421,15 @@ async fn process(shared: Arc<Shared>, url: Url, retrying: bool) -> Done {
     done
 }
 
-/// Fetches under the host's and the global limits. Returns the outcome, the
-/// time spent once both slots were held, and the global slot, to be held
-/// until extraction starts.
+/// Fetches under the host's and the global limits. Returns the outcome (a
+/// failure as its record, with the server's time) and the global slot, to
+/// be held until extraction starts.
 async fn fetch<'a>(
     shared: &'a Shared,
-    url: &Url,
+    task: &Task,
     host: &str,
 ) -> (
-    Result<Response, Report>,
-    Duration,
+    Result<Response, (Report, Duration)>,
     Option<SemaphorePermit<'a>>,
 ) {
     let host_slots = {
@@ -385,18 +442,20 @@ async fn fetch<'a>(
     // Host first: a task waiting for a busy host must not hold a global slot.
     let _host = host_slots.acquire().await;
     let global = shared.global.acquire().await.ok();
-    let started = Instant::now();
-    let response = shared
-        .fetcher
-        .fetch(url)
-        .await
-        .map_err(|failure| outcome::failed(url, &failure));
-    (response, started.elapsed(), global)
+    let response = shared.fetcher.fetch(&task.url).await.map_err(|failure| {
+        (
+            outcome::failed(source_of(Some(task)), &failure),
+            failure.server_time,
+        )
+    });
+    (response, global)
 }
 
-fn outcome_source(url: Option<&Url>) -> crate::Source {
+/// The record's source for a task: its URL and where it was found.
+fn source_of(task: Option<&Task>) -> crate::Source {
     crate::Source {
-        url: url.map(Url::to_string),
+        url: task.map(|t| t.url.to_string()),
+        found_on: task.and_then(|t| t.found_on.clone()),
         ..crate::Source::default()
     }
 }
@@ -417,39 +476,4 @@ fn write_from_records(records: &Path, out: &Path, format: Format) -> Result<(), 
     export::Output::File(out.to_path_buf())
         .write_with(|w| export::write_reports(w, &reports, format))?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hosts_take_turns() {
-        let urls: Vec<Url> = [
-            "http://a.cn/1",
-            "http://a.cn/2",
-            "http://a.cn/3",
-            "http://b.cn/1",
-            "http://c.cn/1",
-            "http://b.cn/2",
-        ]
-        .iter()
-        .map(|u| Url::parse(u).unwrap())
-        .collect();
-        let order: Vec<&str> = interleave_hosts(urls.iter().collect())
-            .into_iter()
-            .map(Url::as_str)
-            .collect();
-        assert_eq!(
-            order,
-            [
-                "http://a.cn/1",
-                "http://b.cn/1",
-                "http://c.cn/1",
-                "http://a.cn/2",
-                "http://b.cn/2",
-                "http://a.cn/3"
-            ]
-        );
-    }
 }

@@ -3,20 +3,18 @@
 //! Anti-bot walls are recognised by [`fetch::anti_bot`], not in `extract`,
 //! because the HTTP status is the strongest sign of one.
 
-use url::Url;
-
 use crate::fetch::{self, Failure, Response};
 use crate::model::{Report, Source, Status};
 
 /// The record of a URL that could not be fetched.
-pub fn failed(url: &Url, failure: &Failure) -> Report {
-    Report::error(source_of(url), failure)
+pub fn failed(source: Source, failure: &Failure) -> Report {
+    Report::error(source, failure)
 }
 
 /// The record of an HTTP response: anti-bot page, HTTP error, or the
-/// extracted report. CPU work: call it off the async runtime.
-pub fn read_response(url: &Url, response: &Response) -> Report {
-    let mut source = source_of(url);
+/// extracted report. `source` names the URL asked for. CPU work: call it
+/// off the async runtime.
+pub fn read_response(mut source: Source, response: &Response) -> Report {
     source.final_url = Some(response.final_url.clone());
     source.http_status = Some(response.status);
     source.content_type = response.content_type.clone();
@@ -52,16 +50,17 @@ fn status_text(status: u16) -> String {
     }
 }
 
-fn source_of(url: &Url) -> Source {
-    Source {
-        url: Some(url.to_string()),
-        ..Source::default()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use url::Url;
+
+    fn source_of(url: &Url) -> Source {
+        Source {
+            url: Some(url.to_string()),
+            ..Source::default()
+        }
+    }
 
     fn response(status: u16, body: &str) -> Response {
         Response {
@@ -71,13 +70,17 @@ mod tests {
             body: body.as_bytes().to_vec(),
             fetched_at: "2026-01-01T00:00:00Z".into(),
             attempts: 1,
+            server_time: std::time::Duration::ZERO,
         }
     }
 
     #[test]
     fn anti_bot_walls_are_not_reports() {
         let url = Url::parse("http://a.cn/x").unwrap();
-        let r = read_response(&url, &response(412, "<script>$_ts=window['$_ts']</script>"));
+        let r = read_response(
+            source_of(&url),
+            &response(412, "<script>$_ts=window['$_ts']</script>"),
+        );
         assert_eq!(r.status, Status::NotAReport);
         assert!(
             r.reason.as_deref().unwrap().contains("Ruishu"),
@@ -85,7 +88,7 @@ mod tests {
             r.reason
         );
         let r = read_response(
-            &url,
+            source_of(&url),
             &response(200, "<script>document.cookie='__jsl_clearance=1'</script>"),
         );
         assert_eq!(r.status, Status::NotAReport);
@@ -94,7 +97,7 @@ mod tests {
             "{:?}",
             r.reason
         );
-        let r = read_response(&url, &response(521, ""));
+        let r = read_response(source_of(&url), &response(521, ""));
         assert!(
             r.reason.as_deref().unwrap().contains("HTTP 521"),
             "{:?}",
@@ -105,7 +108,7 @@ mod tests {
     #[test]
     fn http_errors_are_errors_with_the_status() {
         let url = Url::parse("http://a.cn/x").unwrap();
-        let r = read_response(&url, &response(404, "<h1>Not Found</h1>"));
+        let r = read_response(source_of(&url), &response(404, "<h1>Not Found</h1>"));
         assert_eq!(r.status, Status::Error);
         assert_eq!(r.reason.as_deref(), Some("HTTP 404 Not Found"));
         assert_eq!(r.source.http_status, Some(404));

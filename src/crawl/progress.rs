@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::model::Status;
+use super::Tally;
+use crate::model::{Report, Status};
 
 /// How progress is shown while crawling.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,7 +75,7 @@ impl Progress {
         let bar = (display == Display::Bar).then(|| {
             let bar = ProgressBar::new(total as u64);
             bar.set_style(
-                ProgressStyle::with_template("{bar:30} {pos}/{len} {per_sec} ETA {eta} {wide_msg}")
+                ProgressStyle::with_template("{bar:30} {pos}/{len} {msg} ETA {eta}")
                     .unwrap_or_else(|_| ProgressStyle::default_bar()),
             );
             bar.enable_steady_tick(Duration::from_millis(200));
@@ -93,19 +94,32 @@ impl Progress {
         self.counts.add(status);
         if let Some(bar) = &self.bar {
             bar.inc(1);
-            bar.set_message(self.counts.to_string());
+            bar.set_message(format!("{} — {}", self.rate(), self.counts));
         }
+    }
+
+    /// URLs found on list pages join what this run has to do.
+    pub fn add_to_do(&mut self, more: usize) {
+        self.total += more;
+        if let Some(bar) = &self.bar {
+            bar.inc_length(more as u64);
+        }
+    }
+
+    /// `19.8/s`: records written per second, rounded.
+    fn rate(&self) -> String {
+        let secs = self.started.elapsed().as_secs_f64().max(0.001);
+        format!("{:.1}/s", self.counts.total() as f64 / secs)
     }
 
     /// A log line, in log mode (called every `LOG_EVERY`).
     pub fn log_line(&self) {
         if self.display == Display::Log {
-            let done = self.counts.total();
-            let secs = self.started.elapsed().as_secs_f64();
             eprintln!(
-                "xxgk: crawl: {done}/{} done, {:.1}/s — {}",
+                "xxgk: crawl: {}/{} done, {} — {}",
+                self.counts.total(),
                 self.total,
-                done as f64 / secs.max(0.001),
+                self.rate(),
                 self.counts
             );
         }
@@ -134,9 +148,12 @@ impl Progress {
 /// Fetch times and failures of one host.
 #[derive(Debug, Clone, Default)]
 pub struct HostStats {
+    /// URLs of this host recorded this run.
+    pub urls: usize,
+    /// Those fetched over the network, and the server's time for them.
     pub fetches: usize,
-    pub errors: usize,
     pub seconds: f64,
+    pub errors: usize,
 }
 
 /// The closing account of a crawl run.
@@ -154,15 +171,59 @@ pub struct Summary {
     pub elapsed: Duration,
     pub interrupted: bool,
     pub hosts: HashMap<String, HostStats>,
+    /// Whether list pages were followed.
+    pub following: bool,
+    /// List pages recorded by earlier runs and by this one.
+    pub list_pages_earlier: usize,
+    pub list_pages_this_run: usize,
+    /// URLs list pages led to (reports and further pages), this run and before.
+    pub discovered: usize,
+    pub tally: Tally,
+}
+
+impl Summary {
+    /// Accounts for one URL's record under its host.
+    pub fn count_host(&mut self, host: String, report: &Report, fetch_time: Option<Duration>) {
+        let stats = self.hosts.entry(host).or_default();
+        stats.urls += 1;
+        if report.status == Status::Error {
+            stats.errors += 1;
+        }
+        match fetch_time {
+            Some(time) => {
+                self.fetched += 1;
+                stats.fetches += 1;
+                stats.seconds += time.as_secs_f64();
+            }
+            None if report.status == Status::Error => {}
+            None => self.from_cache += 1,
+        }
+    }
+
+    /// Records that are not reports, list pages followed aside: what makes
+    /// a crawl's exit code 1.
+    pub fn not_reports(&self) -> usize {
+        let all = self.earlier.get(Status::NotAReport) + self.this_run.get(Status::NotAReport);
+        all.saturating_sub(self.list_pages_earlier + self.list_pages_this_run)
+    }
+
+    pub fn errors(&self) -> usize {
+        self.earlier.get(Status::Error) + self.this_run.get(Status::Error)
+    }
 }
 
 impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let done = self.this_run.total();
         let secs = self.elapsed.as_secs_f64();
+        let found = if self.discovered > 0 {
+            format!(" and {} found on list pages", self.discovered)
+        } else {
+            String::new()
+        };
         writeln!(
             f,
-            "xxgk crawl: {} URLs listed; {} recorded before, {} this run in {:.1} s ({:.1}/s; {} fetched, {} from cache){}",
+            "xxgk crawl: {} URLs listed{found}; {} recorded before, {} this run in {:.1} s ({:.1}/s; {} fetched, {} from cache){}",
             self.listed,
             self.earlier.total(),
             done,
@@ -176,6 +237,9 @@ impl fmt::Display for Summary {
                 ""
             }
         )?;
+        if self.following && self.tally.columns > 0 {
+            write!(f, "  {}", self.tally)?;
+        }
         writeln!(f, "  {:<14}{:>10}{:>10}", "outcome", "this run", "in total")?;
         for status in OUTCOMES {
             let now = self.this_run.get(status);
@@ -191,13 +255,16 @@ impl fmt::Display for Summary {
             self.hosts.iter().filter(|(_, h)| h.fetches > 0).collect();
         slow.sort_by(|a, b| mean(b.1).total_cmp(&mean(a.1)).then(a.0.cmp(b.0)));
         if !slow.is_empty() {
-            writeln!(f, "  slowest hosts (mean seconds per fetch):")?;
+            writeln!(
+                f,
+                "  slowest hosts (mean seconds the server took per fetch):"
+            )?;
             for (host, h) in slow.iter().take(5) {
                 writeln!(
                     f,
-                    "    {host:<40}{:>8.2} s  ({} fetches)",
+                    "    {host:<40}{:>8.2} s  ({})",
                     mean(h),
-                    h.fetches
+                    plural(h.fetches, "fetch", "fetches")
                 )?;
             }
         }
@@ -207,8 +274,47 @@ impl fmt::Display for Summary {
         if !failing.is_empty() {
             writeln!(f, "  failing hosts:")?;
             for (host, h) in failing.iter().take(5) {
-                writeln!(f, "    {host:<40}{:>5} errors of {}", h.errors, h.fetches)?;
+                writeln!(
+                    f,
+                    "    {host:<40}{:>5} of {}",
+                    plural(h.errors, "error", "errors"),
+                    plural(h.urls, "URL", "URLs")
+                )?;
             }
+        }
+        Ok(())
+    }
+}
+
+/// `1 fetch`, `3 fetches`.
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+impl fmt::Display for Tally {
+    /// What following list pages did, as a line (or two) of the summary.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "list pages followed: {}, {}, {} found",
+            plural(self.columns, "column", "columns"),
+            plural(self.list_pages, "list page", "list pages"),
+            plural(self.reports, "report", "reports")
+        )?;
+        if self.other_years > 0 {
+            write!(
+                f,
+                " ({} of other years left out by --year)",
+                self.other_years
+            )?;
+        }
+        writeln!(f)?;
+        for column in &self.capped_columns {
+            writeln!(
+                f,
+                "  {column}: stopped at the cap of list pages per column (--max-list-pages); {} left unread",
+                plural(self.capped_pages, "page was", "pages were")
+            )?;
         }
         Ok(())
     }

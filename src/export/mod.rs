@@ -111,8 +111,17 @@ fn io_error(e: csv::Error) -> io::Error {
 /// leading `'`, so it shows as text. Numbers never pass through here: a
 /// `change` of `-1` stays the number -1.
 fn text_cell<'a>(text: &'a str, options: &Options) -> Cow<'a, str> {
-    let dangerous = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
-    if options.excel && dangerous {
+    if options.excel {
+        formula_safe(text)
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// Text a spreadsheet would run as a formula (leading `=`, `+`, `-`, `@`,
+/// tab or carriage return), with a leading `'` so that it shows as text.
+pub fn formula_safe(text: &str) -> Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         Cow::Owned(format!("'{text}"))
     } else {
         Cow::Borrowed(text)

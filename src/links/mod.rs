@@ -302,6 +302,7 @@ pub fn classify(anchor: &Anchor, page: &Page) -> Option<Link> {
     let pager_word = labels.iter().any(|l| is_pager_word(l));
     let page_number = labels.iter().any(|l| is_page_number(l));
     if page.is_sibling(&target)
+        && !is_site_home(&target)
         && (pager_word || page_number && paging::is_page_address(&target.href))
     {
         let text = labels.first().copied().unwrap_or("");
@@ -318,6 +319,21 @@ pub fn classify(anchor: &Anchor, page: &Page) -> Option<Link> {
         }
     }
     None
+}
+
+/// The site's home page, which navigation bars call 首页 as pagers call
+/// their first page.
+fn is_site_home(target: &Target) -> bool {
+    let path = match &target.url {
+        Some(url) => url.path(),
+        None => target.href.as_str(),
+    };
+    let file = path.trim_start_matches('/');
+    path.starts_with('/')
+        && (file.is_empty()
+            || ["index.", "default.", "home."]
+                .iter()
+                .any(|p| file.starts_with(p) && !file.contains('/')))
 }
 
 /// An anchor's labels, best first: the `title` attribute holds the whole
