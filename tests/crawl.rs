@@ -3,72 +3,20 @@
 
 #[path = "support/http_server.rs"]
 mod http_server;
+#[path = "support/xxgk.rs"]
+mod xxgk_bin;
 
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use http_server::{Reply, Server};
 use xxgk::{Report, Status};
+use xxgk_bin::{by_url, records, run, sample, stderr, write_list, xxgk};
 
 const NO_DELAY: Duration = Duration::ZERO;
-
-fn sample(name: &str) -> Vec<u8> {
-    std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("samples")
-            .join(name),
-    )
-    .unwrap()
-}
-
-/// The binary, with no proxy from the environment in the way of 127.0.0.1.
-fn xxgk() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_xxgk"));
-    for var in [
-        "HTTP_PROXY",
-        "HTTPS_PROXY",
-        "ALL_PROXY",
-        "http_proxy",
-        "https_proxy",
-        "all_proxy",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd
-}
-
-fn run(args: &[&str]) -> Output {
-    xxgk().args(args).output().expect("run xxgk")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn records(path: &Path) -> Vec<Report> {
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad record {e}: {l}")))
-        .collect()
-}
-
-/// Records by URL, asserting that no URL has two.
-fn by_url(records: Vec<Report>) -> HashMap<String, Report> {
-    let mut map = HashMap::new();
-    for r in records {
-        let url = r
-            .source
-            .url
-            .clone()
-            .expect("a crawled record has source.url");
-        assert!(map.insert(url.clone(), r).is_none(), "{url} recorded twice");
-    }
-    map
-}
 
 /// Every cell of a truth file, compared with the record.
 fn assert_matches_truth(report: &Report, truth: &str) {
@@ -82,12 +30,6 @@ fn assert_matches_truth(report: &Report, truth: &str) {
         cells += 1;
     }
     assert!(cells > 100, "{truth} has only {cells} cells");
-}
-
-fn write_list(dir: &Path, urls: &[String]) -> String {
-    let path = dir.join("urls.txt");
-    std::fs::write(&path, urls.join("\n") + "\n").unwrap();
-    path.display().to_string()
 }
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {

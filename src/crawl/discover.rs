@@ -123,9 +123,8 @@ impl Discovery {
             tally: Tally::default(),
         };
         for task in listed {
-            let url = task.url.as_str().to_string();
-            discovery.known.insert(url.clone());
-            discovery.listed.insert(url);
+            discovery.known.insert(links::same_page(&task.url));
+            discovery.listed.insert(task.url.as_str().to_string());
         }
         discovery
     }
@@ -175,7 +174,8 @@ impl Discovery {
                 continue; // a saved page's relative link
             };
             url.set_fragment(None);
-            if !matches!(url.scheme(), "http" | "https") || self.known.contains(url.as_str()) {
+            let key = links::same_page(&url);
+            if !matches!(url.scheme(), "http" | "https") || self.known.contains(&key) {
                 continue;
             }
             match kind {
@@ -183,7 +183,7 @@ impl Discovery {
                     if self.columns[column].pages >= self.follow.max_list_pages {
                         self.cap(column);
                         self.tally.capped_pages += 1;
-                        self.known.insert(url.as_str().to_string());
+                        self.known.insert(key);
                         continue;
                     }
                     self.columns[column].pages += 1;
@@ -205,12 +205,12 @@ impl Discovery {
                         found_on: page.clone(),
                     });
                     if !self.follow.fetch_reports {
-                        self.known.insert(url.as_str().to_string());
+                        self.known.insert(key);
                         continue;
                     }
                 }
             }
-            self.known.insert(url.as_str().to_string());
+            self.known.insert(key);
             self.column_of.insert(url.as_str().to_string(), column);
             tasks.push(Task {
                 url,
@@ -408,6 +408,8 @@ mod tests {
             &[
                 ("http://a.cn/nb/2023.html", LinkKind::Report, Some(2023)),
                 ("http://a.cn/nb/", LinkKind::Page, None),
+                // The column's folder and its index file are one page.
+                ("http://a.cn/nb/index.html", LinkKind::Page, None),
                 ("http://a.cn/nb/index_2.html", LinkKind::Page, None),
             ],
         ));

@@ -51,7 +51,8 @@ pub fn classify(doc: &Document, rows: &[Row], page_url: Option<&Url>) -> Option<
             attachments,
         ));
     }
-    if doc.script_bytes > 2_000 && text_chars < 500 {
+    // Little text, and either much script or a script that fetches data.
+    if (doc.script_bytes > 2_000 || !listing.data_urls.is_empty()) && text_chars < 500 {
         let mut why = "a JavaScript shell: the page's content is loaded by script after it arrives"
             .to_string();
         if let Some(url) = listing.data_urls.first() {

@@ -59,7 +59,7 @@ static TOTAL_RECORDS: LazyLock<Regex> =
 /// A response that is a datastore, not a page that carries one.
 fn is_datastore_response(text: &str) -> bool {
     let head = text.trim_start_matches('\u{feff}').trim_start();
-    let head = &head.as_bytes()[..head.len().min(256)];
+    let head = &head.as_bytes()[..head.len().min(2048)];
     memchr::memmem::find(head, b"<datastore").is_some()
         && (head.starts_with(b"<datastore") || head.starts_with(b"<?xml"))
 }

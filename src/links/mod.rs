@@ -98,8 +98,11 @@ impl Listing {
         reason
     }
 
+    /// Adds `link` unless it leads to the page itself or to a page
+    /// already linked.
     fn push(&mut self, link: Link, seen: &mut HashSet<String>) {
-        if seen.insert(link.href.clone()) {
+        let key = Url::parse(&link.href).map_or_else(|_| link.href.clone(), |u| same_page(&u));
+        if seen.insert(key) {
             self.links.push(link);
         }
     }
@@ -113,6 +116,25 @@ pub fn page_url(source: &Source) -> Option<Url> {
         .as_deref()
         .or(source.url.as_deref())
         .and_then(|u| Url::parse(u).ok())
+}
+
+/// What identifies a page for loop detection: its URL, with a folder's
+/// index file (`index.html`, `default.htm`…) taken as the folder itself, so
+/// a column reached as `…/nb/` and linked as `…/nb/index.html` is read once.
+pub fn same_page(url: &Url) -> String {
+    let path = url.path();
+    let file = &path[path.rfind('/').map_or(0, |i| i + 1)..];
+    let is_index = ["index.", "default."].iter().any(|p| file.starts_with(p))
+        && matches!(
+            file.rsplit('.').next(),
+            Some("htm" | "html" | "shtml" | "jsp" | "php" | "asp" | "aspx")
+        );
+    if !is_index {
+        return url.as_str().to_string();
+    }
+    let mut folder = url.clone();
+    folder.set_path(&path[..path.len() - file.len()]);
+    folder.to_string()
 }
 
 /// Where the links of `doc` resolve: its `<base href>`, else its own URL.
@@ -139,10 +161,7 @@ pub fn read(doc: &Document, page_url: Option<&Url>) -> Listing {
         data: doc.data,
         ..Listing::default()
     };
-    let mut seen: HashSet<String> = page_url
-        .map(|u| u.as_str().to_string())
-        .into_iter()
-        .collect();
+    let mut seen: HashSet<String> = page_url.map(same_page).into_iter().collect();
 
     for anchor in &doc.links {
         if let Some(link) = classify(anchor, &page) {

@@ -95,26 +95,22 @@ pub fn data_pages(url: &Url, data: &ListData) -> Vec<String> {
     // only the first page shows in full.
     let per_page = size_param(query).or_else(|| first.then_some(data.entries as u64));
     let zero_based = current == 0;
+    let stated = data.total_pages.is_some() || data.total_entries.is_some();
     let last = data
         .total_pages
-        .map(|pages| {
-            if zero_based {
+        .or_else(|| Some(data.total_entries?.div_ceil(per_page?)));
+    let last = match (stated, last) {
+        (true, Some(pages)) => {
+            let last = if zero_based {
                 pages.saturating_sub(1)
             } else {
                 pages
-            }
-        })
-        .or_else(|| {
-            let pages = data.total_entries?.div_ceil(per_page?);
-            Some(if zero_based {
-                pages.saturating_sub(1)
-            } else {
-                pages
-            })
-        });
-    let last = match last {
-        Some(last) => last.min(current + MAX_MADE_PAGES),
-        None => current + 1,
+            };
+            last.min(current + MAX_MADE_PAGES)
+        }
+        // A total the page size cannot turn into pages: the first page made them.
+        (true, None) => return Vec::new(),
+        (false, _) => current + 1,
     };
     (current + 1..=last)
         .map(|n| with_param(url, name, n))
@@ -211,14 +207,24 @@ mod tests {
                 "http://a.gov.cn/gkmlpt/api/all/5?page=3&sid=2"
             ]
         );
-        // A later page, cut short, does not guess the size from itself.
+        // A later page, cut short, does not guess the size from itself: the
+        // first page made the others.
         let url = Url::parse("http://a.gov.cn/x?page=3").unwrap();
         let last = ListData {
             entries: 30,
             ..data
         };
-        assert_eq!(data_pages(&url, &last), ["http://a.gov.cn/x?page=4"]);
-        let empty = ListData { entries: 0, ..data };
+        assert!(data_pages(&url, &last).is_empty());
+        // Without totals, pages are asked for until one comes back empty.
+        let untold = ListData {
+            total_entries: None,
+            ..last
+        };
+        assert_eq!(data_pages(&url, &untold), ["http://a.gov.cn/x?page=4"]);
+        let empty = ListData {
+            entries: 0,
+            ..untold
+        };
         assert!(data_pages(&url, &empty).is_empty());
         // Zero-based pages and a stated page count.
         let url = Url::parse("http://a.gov.cn/dataproxy.jsp?page=0&col=1").unwrap();

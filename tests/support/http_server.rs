@@ -151,6 +151,13 @@ impl Server {
     pub fn total_hits(&self) -> usize {
         self.hits.lock().unwrap().values().map(Vec::len).sum()
     }
+
+    /// Every path requested so far, sorted.
+    pub fn paths(&self) -> Vec<String> {
+        let mut paths: Vec<String> = self.hits.lock().unwrap().keys().cloned().collect();
+        paths.sort();
+        paths
+    }
 }
 
 async fn serve_connection(
