@@ -974,3 +974,86 @@ fn an_unreachable_url_is_an_error_record_naming_the_cause() {
     let reason = records[0].reason.as_deref().unwrap();
     assert!(reason.contains("cannot connect"), "{reason}");
 }
+
+/// The mistakes people make most, in words that say what to do: https:// to
+/// a server that speaks plain HTTP, and -o into a folder that does not exist.
+/// The slowest-hosts table measures the server, not the politeness wait.
+#[test]
+fn common_mistakes_are_named_in_plain_words() {
+    // A plain-HTTP server answers a TLS hello as the bad request it is.
+    let plain = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = plain.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in plain.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut hello = [0u8; 512];
+            let _ = std::io::Read::read(&mut stream, &mut hello);
+            let _ = stream.write_all(
+                b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            );
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let list = write_list(
+        dir.path(),
+        &[format!("https://127.0.0.1:{port}/report.html")],
+    );
+    let out = dir.path().join("tls.jsonl");
+    let o = run(&[
+        "crawl",
+        &list,
+        "-o",
+        out.to_str().unwrap(),
+        "--retries",
+        "0",
+        "--ignore-robots",
+        "-q",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let reason = records(&out)[0].reason.clone().unwrap();
+    assert!(
+        reason.contains("did not answer TLS") && reason.contains("try http://"),
+        "{reason}"
+    );
+
+    // A typo in the output's folder is refused, and nothing is created.
+    let missing = dir.path().join("no-such-folder").join("out.jsonl");
+    let o = run(&["crawl", &list, "-o", missing.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("no-such-folder") && err.contains("does not exist"),
+        "{err}"
+    );
+    assert!(!dir.path().join("no-such-folder").exists());
+
+    // Three quick answers 300 ms apart: the server took next to nothing.
+    let seed = sample("seed-shaodong-2023.txt");
+    let server = Server::start(move |_, _| {
+        (
+            NO_DELAY,
+            Reply::ok("text/plain; charset=utf-8", seed.clone()),
+        )
+    });
+    let urls: Vec<String> = (0..3).map(|i| server.url(&format!("/r{i}.txt"))).collect();
+    let list = write_list(dir.path(), &urls);
+    let out = dir.path().join("slow.jsonl");
+    let o = run(&[
+        "crawl",
+        &list,
+        "-o",
+        out.to_str().unwrap(),
+        "--delay",
+        "300ms",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    let host = format!("127.0.0.1:{}", server.addr.port());
+    let line = err
+        .lines()
+        .find(|l| l.trim_start().starts_with(&host))
+        .unwrap_or_else(|| panic!("{err}"));
+    assert!(line.ends_with("(3 fetches)"), "{line}");
+    let seconds: f64 = line.split_whitespace().nth(1).unwrap().parse().unwrap();
+    assert!(seconds < 0.2, "the 300 ms wait is not the server's: {line}");
+}

@@ -451,3 +451,13 @@ fn a_reader_that_stops_early_is_not_an_error() {
     assert_eq!(result.status.code(), Some(0), "{}", stderr(&result));
     assert!(!stderr(&result).contains("error"), "{}", stderr(&result));
 }
+
+/// An export with no agency in two consecutive years says nothing about
+/// `carry_chain`: there is nothing to say.
+#[test]
+fn export_is_silent_when_no_year_follows_another() {
+    let dir = tempfile::tempdir().unwrap();
+    let jsonl = extract_jsonl(dir.path(), "samples.jsonl", &SAMPLES);
+    let (result, _) = export(&jsonl, "csv", &[]);
+    assert_eq!(stderr(&result), "", "nothing worth saying was said");
+}

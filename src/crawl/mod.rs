@@ -162,6 +162,11 @@ pub async fn crawl(listed: &[Task], options: &Options) -> Result<(Summary, Vec<F
     let mut summary = Summary {
         listed: listed.len(),
         following: options.follow.enabled,
+        command: if options.follow.fetch_reports {
+            "crawl"
+        } else {
+            "discover"
+        },
         ..Summary::default()
     };
     let mut discovery = Discovery::new(options.follow.clone(), listed);

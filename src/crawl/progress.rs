@@ -179,6 +179,8 @@ pub struct Summary {
     /// URLs list pages led to (reports and further pages), this run and before.
     pub discovered: usize,
     pub tally: Tally,
+    /// `crawl`, or `discover` when reports are only listed.
+    pub command: &'static str,
 }
 
 impl Summary {
@@ -223,7 +225,12 @@ impl fmt::Display for Summary {
         };
         writeln!(
             f,
-            "xxgk crawl: {} URLs listed{found}; {} recorded before, {} this run in {:.1} s ({:.1}/s; {} fetched, {} from cache){}",
+            "xxgk {}: {} URLs listed{found}; {} recorded before, {} this run in {:.1} s ({:.1}/s; {} fetched, {} from cache){}",
+            if self.command.is_empty() {
+                "crawl"
+            } else {
+                self.command
+            },
             self.listed,
             self.earlier.total(),
             done,
@@ -309,11 +316,13 @@ impl fmt::Display for Tally {
             )?;
         }
         writeln!(f)?;
-        for column in &self.capped_columns {
+        if !self.capped_columns.is_empty() {
             writeln!(
                 f,
-                "  {column}: stopped at the cap of list pages per column (--max-list-pages); {} left unread",
-                plural(self.capped_pages, "page was", "pages were")
+                "  {} left unread: the cap of list pages per column (--max-list-pages) stopped {}: {}",
+                plural(self.capped_pages, "list page", "list pages"),
+                plural(self.capped_columns.len(), "column", "columns"),
+                self.capped_columns.join(", ")
             )?;
         }
         Ok(())
@@ -322,4 +331,39 @@ impl fmt::Display for Tally {
 
 fn mean(h: &HostStats) -> f64 {
     h.seconds / h.fetches.max(1) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_summary_counts_in_words() {
+        let mut summary = Summary::default();
+        let error = Report::error(crate::Source::default(), "HTTP 404 Not Found");
+        summary.count_host("a.gov.cn".into(), &error, Some(Duration::from_millis(20)));
+        summary.count_host("b.gov.cn".into(), &error, None);
+        summary.this_run.add(Status::Error);
+        summary.this_run.add(Status::Error);
+        let text = summary.to_string();
+        assert!(text.starts_with("xxgk crawl: "), "{text}");
+        assert!(text.contains("0.02 s  (1 fetch)"), "{text}");
+        assert!(text.contains("1 error of 1 URL"), "{text}");
+        assert!(!text.contains("errors of 0"), "{text}");
+        summary.following = true;
+        summary.tally = Tally {
+            columns: 1,
+            list_pages: 50,
+            reports: 1,
+            other_years: 0,
+            capped_pages: 3,
+            capped_columns: vec!["http://a.gov.cn/nb/".into()],
+        };
+        let text = summary.to_string();
+        assert!(
+            text.contains("list pages followed: 1 column, 50 list pages, 1 report found"),
+            "{text}"
+        );
+        assert!(text.contains("3 list pages left unread"), "{text}");
+    }
 }

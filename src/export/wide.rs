@@ -16,11 +16,12 @@ use crate::template::{
 use super::{Options, io_error, text_cell};
 
 /// The record columns before the cells, in output order.
-pub const RECORD_COLUMNS: [&str; 21] = [
+pub const RECORD_COLUMNS: [&str; 22] = [
     "report",
     "source.path",
     "source.url",
     "source.final_url",
+    "source.found_on",
     "source.http_status",
     "source.content_type",
     "source.fetched_at",
@@ -214,6 +215,7 @@ fn record_fields(report: &Report, options: &Options) -> Vec<String> {
         text(source.path.as_deref()),
         text(source.url.as_deref()),
         text(source.final_url.as_deref()),
+        text(source.found_on.as_deref()),
         number(source.http_status.map(|s| s.to_string())),
         text(source.content_type.as_deref()),
         text(source.fetched_at.as_deref()),

@@ -137,15 +137,17 @@ pub fn same_page(url: &Url) -> String {
     folder.to_string()
 }
 
-/// Where the links of `doc` resolve: its `<base href>`, else its own URL.
+/// Where the links of `doc` resolve: its `<base href>` (against its own
+/// URL, or alone when absolute, as in a saved page), else its own URL.
 fn base_of(doc: &Document, page_url: Option<&Url>) -> Option<Url> {
-    let url = page_url?;
-    Some(
-        doc.base_href
-            .as_deref()
-            .and_then(|b| url.join(b).ok())
-            .unwrap_or_else(|| url.clone()),
-    )
+    let base = doc.base_href.as_deref();
+    match page_url {
+        Some(url) => Some(
+            base.and_then(|b| url.join(b).ok())
+                .unwrap_or_else(|| url.clone()),
+        ),
+        None => base.and_then(|b| Url::parse(b).ok()),
+    }
 }
 
 /// Reads every link of `doc`, a page fetched from `page_url` (unknown for a

@@ -201,3 +201,74 @@ fn sites_are_compared_by_registered_domain() {
         &u("http://127.0.0.1:8000/b")
     ));
 }
+
+fn page_hrefs(l: &Listing) -> Vec<&str> {
+    l.links
+        .iter()
+        .filter(|k| k.kind == Some(LinkKind::Page))
+        .map(|k| k.href.as_str())
+        .collect()
+}
+
+#[test]
+fn other_pager_scripts_imply_pages_too() {
+    // The element-id form of createPageHTML, and the Pager({…}) call.
+    let html = r#"<html><body><script>createPageHTML('page_div', 3, 1, 'index', 'shtml', 45);</script>
+        <script>Pager({size: 2, current: 0, prefix: 'index', suffix: 'html'});</script></body></html>"#;
+    let l = listing(html, "http://www.a.gov.cn/nb/index.html");
+    assert_eq!(
+        page_hrefs(&l),
+        [
+            "http://www.a.gov.cn/nb/index_1.shtml",
+            "http://www.a.gov.cn/nb/index_2.shtml",
+            "http://www.a.gov.cn/nb/index_1.html"
+        ]
+    );
+}
+
+#[test]
+fn trs_dynamic_lists_give_their_static_pages_and_name_the_rest() {
+    let html = r#"<html><body><a href="./202401/t1.htm">某局2023年度政府信息公开工作年度报告</a>
+        <script>require(["list2.trsapi"], function(listModel) { listModel({quickMode: "动静结合", maxStaticIndex: 3,
+        pagebar: {prepage: 10, recordCount: '45', pgTemp: "pgBar.html"}}); });</script></body></html>"#;
+    let l = listing(html, "http://www.a.gov.cn/nb/index.htm");
+    assert_eq!(
+        page_hrefs(&l),
+        [
+            "http://www.a.gov.cn/nb/index_1.htm",
+            "http://www.a.gov.cn/nb/index_2.htm"
+        ]
+    );
+    assert_eq!(l.notes.len(), 1);
+    assert!(
+        l.notes[0].contains("entries 31–45") && l.notes[0].contains("pages 4–5"),
+        "{:?}",
+        l.notes
+    );
+}
+
+#[test]
+fn a_jpage_list_without_its_data_address_says_what_is_missing() {
+    let html = r#"<html><body><div id="1"><script type="text/xml"><datastore><recordset>
+        <record><![CDATA[<li><a href="/art/2024/1/1/art_1_1.html" title="某局2023年度政府信息公开工作年度报告">某局…</a><span>2024-01-01</span></li>]]></record>
+        </recordset></datastore></script></div>
+        <script>$('#1').jpage({perPage: 15, totalRecord: 40, proxyUrl: '/module/web/jpage/dataproxy.jsp'});</script></body></html>"#;
+    let l = listing(html, "http://www.a.gov.cn/col/col1/index.html");
+    assert_eq!(l.reports(), 1);
+    assert_eq!(l.links[0].published.as_deref(), Some("2024-01-01"));
+    assert!(
+        l.notes[0].contains("40 entries") && l.notes[0].contains("holds 1"),
+        "{:?}",
+        l.notes
+    );
+    assert_eq!(l.data_urls, ["/module/web/jpage/dataproxy.jsp"]);
+}
+
+#[test]
+fn pager_links_that_run_scripts_are_named() {
+    let html = r#"<html><body><a href="./1.html">某局2023年度政府信息公开工作年度报告</a>
+        <a href="javascript:ShowAjaxNewPage('categorypagingcontent','/xxgk/',2)">下页</a></body></html>"#;
+    let l = listing(html, "http://www.a.gov.cn/xxgk/");
+    assert_eq!(l.pages(), 0);
+    assert!(l.notes[0].contains("only by JavaScript"), "{:?}", l.notes);
+}
