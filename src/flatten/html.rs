@@ -90,6 +90,7 @@ pub fn flatten_html(text: &str) -> Document {
         links: links.anchors,
         scripts: links.scripts,
         base_href: links.base_href,
+        frames: links.frames,
         images: walker.images,
         script_bytes: walker.script_bytes,
         is_html: true,
@@ -110,6 +111,7 @@ struct Links {
     anchors: Vec<Anchor>,
     scripts: Vec<String>,
     base_href: Option<String>,
+    frames: Vec<String>,
 }
 
 /// Scripts longer than this are libraries or data blobs, not the few lines
@@ -148,6 +150,14 @@ fn collect_links(html: &Html, scratch: &mut Collapsed) -> Links {
             "title" if links.title.is_none() => {
                 let text = text_of(node, scratch);
                 links.title = (!text.is_empty()).then_some(text);
+            }
+            "iframe" | "frame" => {
+                if let Some(src) = plain_attr(element, "src").map(str::trim)
+                    && !src.is_empty()
+                    && links.frames.len() < 20
+                {
+                    links.frames.push(src.to_string());
+                }
             }
             "base" if links.base_href.is_none() => {
                 links.base_href = plain_attr(element, "href").map(|h| h.trim().to_string());

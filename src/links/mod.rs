@@ -157,7 +157,7 @@ pub fn read(doc: &Document, page_url: Option<&Url>) -> Listing {
     let page = Page {
         url: page_url,
         base: base.as_ref(),
-        lists_reports: doc.title.as_deref().is_some_and(names_a_report_column),
+        lists_reports: lists_reports(doc),
     };
     let mut listing = Listing {
         data: doc.data,
@@ -185,6 +185,21 @@ pub fn read(doc: &Document, page_url: Option<&Url>) -> Listing {
         for href in paging::data_pages(url, &data) {
             if let Some(link) = page.link_to(&href, "next page of the data", LinkKind::Page) {
                 listing.push(link, &mut seen);
+            }
+        }
+    }
+    // A page whose list sits in a frame of its own (older sites).
+    if listing.reports() == 0 && listing.pages() == 0 {
+        for src in &doc.frames {
+            let framed = page.resolve(src).filter(|t| {
+                let path = t.url.as_ref().map_or(t.href.as_str(), |u| u.path());
+                !paging::is_asset(path)
+            });
+            if let Some(target) = framed {
+                let link = page.link_to(&target.href, "list in a frame", LinkKind::Page);
+                if let Some(link) = link {
+                    listing.push(link, &mut seen);
+                }
             }
         }
     }
@@ -334,7 +349,7 @@ pub fn classify(anchor: &Anchor, page: &Page) -> Option<Link> {
             return Some(link(label, LinkKind::Report, Some(year)));
         }
         if page.lists_reports
-            && let Some(year) = title::bare_year(label)
+            && let Some(year) = title::is_report_in_column(label)
         {
             return Some(link(label, LinkKind::Report, Some(year)));
         }
@@ -538,11 +553,21 @@ fn is_script_pager(anchor: &Anchor) -> bool {
         && labels(anchor).iter().any(|l| is_pager_word(l))
 }
 
-/// A page title naming a column of annual reports (`政府信息公开年报_…`).
-fn names_a_report_column(title: &str) -> bool {
-    title.contains("信息公开")
-        && (title.contains("年报") || title.contains("年度报告"))
-        && report_year(title).is_none()
+/// Whether the page is a column of annual reports by its own name: its
+/// title (`政府信息公开年报_…`) or a short heading near the top, naming
+/// reports without a year (an entry's title has one).
+fn lists_reports(doc: &Document) -> bool {
+    let names = |t: &str| {
+        let t = crate::flatten::normalize::key(t);
+        (t.contains("年报") || t.contains("年度报告")) && report_year(&t).is_none()
+    };
+    doc.title
+        .as_deref()
+        .is_some_and(|t| names(t) && t.contains("信息公开"))
+        || doc.blocks.iter().take(40).any(|b| {
+            matches!(b, crate::flatten::Block::Text(t)
+                if t.chars().count() <= 16 && names(t) && !doc.links.iter().any(|a| a.text == *t))
+        })
 }
 
 /// Whether two addresses are on one site: the same registered domain (the

@@ -79,6 +79,17 @@ fn size_param(query: &str) -> Option<u64> {
     })
 }
 
+/// A script, style sheet, image or font: never a page of a list.
+pub fn is_asset(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    [
+        ".js", ".css", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico", ".woff", ".woff2", ".ttf",
+        ".mp4", ".swf",
+    ]
+    .iter()
+    .any(|e| lower.ends_with(e))
+}
+
 /// The other pages of a list given as data, from its page-number parameter
 /// and the totals it states. A page with no entries ends the list; where no
 /// total is given, the next page is asked for until one comes back empty.

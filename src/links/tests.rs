@@ -272,3 +272,19 @@ fn pager_links_that_run_scripts_are_named() {
     assert_eq!(l.pages(), 0);
     assert!(l.notes[0].contains("only by JavaScript"), "{:?}", l.notes);
 }
+
+#[test]
+fn a_list_in_a_frame_is_followed_and_short_labels_count_in_a_report_column() {
+    let html = r#"<html><head><title>政府信息公开年报</title></head><body>
+        <iframe src="/js/weather.js"></iframe><iframe src="list.asp?lm=12"></iframe>
+        <iframe src="http://other.example.com/ad.html"></iframe></body></html>"#;
+    let l = listing(html, "http://www.a.gov.cn/xxgk/nb.asp");
+    assert_eq!(page_hrefs(&l), ["http://www.a.gov.cn/xxgk/list.asp?lm=12"]);
+    let framed = r#"<html><head><title>政府信息公开年报</title></head><body><table>
+        <tr><td><a href="show.asp?id=1">２０２３年度报告</a></td></tr>
+        <tr><td><a href="show.asp?id=2">2022 年报</a></td></tr>
+        <tr><td><a href="show.asp?id=3">2023年新闻发布会</a></td></tr></table></body></html>"#;
+    let l = listing(framed, "http://www.a.gov.cn/xxgk/list.asp?lm=12");
+    let years: Vec<Option<i32>> = l.links.iter().map(|k| k.year).collect();
+    assert_eq!(years, [Some(2023), Some(2022)]);
+}

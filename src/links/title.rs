@@ -5,6 +5,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::flatten::normalize::key;
+
 /// What an annual report's title calls it.
 const REPORT_WORDS: &[&str] = &["年度报告", "年报", "工作报告"];
 
@@ -48,7 +50,8 @@ const NOT_A_REPORT: &[&str] = &[
 /// documents. Cut titles (`…工作年…`) count when the cut falls inside a
 /// report word.
 pub fn is_report_title(title: &str) -> bool {
-    let title = title.trim();
+    let title = key(title);
+    let title = title.as_str();
     if !title.contains("信息公开") || NOT_A_REPORT.iter().any(|w| title.contains(w)) {
         return false;
     }
@@ -76,8 +79,24 @@ pub fn is_report_title(title: &str) -> bool {
 /// A file's label or name that calls it an annual report
 /// (`2023年政府信息公开工作年度报告.pdf`, `年报.docx`).
 pub fn is_report_file_label(label: &str) -> bool {
+    let label = key(label);
     ["年度报告", "年报"].iter().any(|w| label.contains(w))
         && !NOT_A_REPORT.iter().any(|w| label.contains(w))
+}
+
+/// In a column of annual reports, a shorter label is enough: a year and a
+/// report word (`2023年度报告`), or the year alone (`2023年度`).
+pub fn is_report_in_column(label: &str) -> Option<i32> {
+    let keyed = key(label);
+    if NOT_A_REPORT.iter().any(|w| keyed.contains(w)) {
+        return None;
+    }
+    let named = ["年度报告", "年报"].iter().any(|w| keyed.contains(w));
+    if named {
+        report_year(label)
+    } else {
+        bare_year(label)
+    }
 }
 
 static YEAR_OF_REPORT: LazyLock<Regex> =
@@ -97,6 +116,8 @@ static BARE_YEAR: LazyLock<Regex> =
 /// also name the year it was published in), then `2023年`, `二〇二三年`, a
 /// bare `2023`.
 pub fn report_year(title: &str) -> Option<i32> {
+    let title = key(title);
+    let title = title.as_str();
     let digits = |re: &Regex| re.captures(title).and_then(|c| c[1].parse::<i32>().ok());
     digits(&YEAR_OF_REPORT)
         .or_else(|| digits(&YEAR_WITH_NIAN))
@@ -119,11 +140,8 @@ fn chinese_digit(s: &str) -> Option<i32> {
 /// A label that is only a year (`2023年`, `2023年度`, `2023`): in a column of
 /// annual reports, that year's report.
 pub fn bare_year(label: &str) -> Option<i32> {
-    let core = label
-        .trim()
-        .trim_end_matches('度')
-        .trim_end_matches('年')
-        .trim();
+    let keyed = key(label);
+    let core = keyed.trim_end_matches('度').trim_end_matches('年');
     (core.len() == 4 && core.starts_with("20") && core.bytes().all(|b| b.is_ascii_digit()))
         .then(|| core.parse().ok())
         .flatten()
