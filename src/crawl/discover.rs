@@ -105,7 +105,7 @@ pub struct Discovery {
     listed: HashSet<String>,
     /// Pages already counted against their column's cap.
     pages_counted: HashSet<String>,
-    /// Report links found, for `discover`'s output.
+    /// Report links found, for `discover`'s output (kept only there).
     found: Vec<Found>,
     pub tally: Tally,
 }
@@ -197,14 +197,15 @@ impl Discovery {
                         continue;
                     }
                     self.tally.reports += 1;
-                    self.found.push(Found {
-                        link: Link {
-                            href: url.as_str().to_string(),
-                            ..link.clone()
-                        },
-                        found_on: page.clone(),
-                    });
+                    // Only `discover` prints them; a crawl records them.
                     if !self.follow.fetch_reports {
+                        self.found.push(Found {
+                            link: Link {
+                                href: url.as_str().to_string(),
+                                ..link.clone()
+                            },
+                            found_on: page.clone(),
+                        });
                         self.known.insert(key);
                         continue;
                     }

@@ -148,7 +148,7 @@ fn parse_url(text: &str) -> Result<Url, String> {
         Ok(url) if matches!(url.scheme(), "http" | "https") => Ok(url),
         Ok(url) => Err(format!("not an http(s) URL (scheme {:?})", url.scheme())),
         Err(url::ParseError::RelativeUrlWithoutBase) if looks_like_a_host(text) => Err(format!(
-            "no http:// or https:// at the start; did you mean http://{text} ?"
+            "no http:// or https:// at the start (did you mean http://{text} ?)"
         )),
         Err(e) => Err(format!("not a URL: {e}")),
     }
