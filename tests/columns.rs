@@ -553,16 +553,20 @@ fn year_filter_and_discover_output_fed_back_to_crawl() {
 
     // discover: no report is fetched; the list names each report once.
     let tsv = dir.path().join("reports.tsv");
-    let o = run(&[
-        "discover",
-        &list,
-        "--year",
-        "2021-2022",
-        "-o",
-        tsv.to_str().unwrap(),
-        "--delay",
-        "0",
-    ]);
+    let discover = || {
+        let tsv = tsv.to_str().unwrap();
+        run(&[
+            "discover",
+            &list,
+            "--year",
+            "2021-2022",
+            "-o",
+            tsv,
+            "--delay",
+            "0",
+        ])
+    };
+    let o = discover();
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(0), "{err}");
     assert!(
@@ -595,6 +599,18 @@ fn year_filter_and_discover_output_fed_back_to_crawl() {
         REPORTS.iter().all(|(p, _, _)| site.server.hits(p) == 0),
         "discover fetches no report"
     );
+    // The same command again reads its list pages back from reports.cache:
+    // the same list, and no request.
+    let hits = site.server.total_hits();
+    let o = discover();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("11 recorded before, 0 this run"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read_to_string(&tsv).unwrap(), text);
+    assert_eq!(site.server.total_hits(), hits);
 
     // The list fed back to crawl: those reports, each once, found_on kept.
     let out = dir.path().join("from-list.jsonl");

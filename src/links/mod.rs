@@ -9,7 +9,15 @@
 //! `…年报`, `…工作报告` of 信息公开, with a year), never by where it sits on a
 //! particular site. Another page of the list is a pager link (下一页, 尾页,
 //! a page number) to a sibling address, or a page a pager script implies
-//! (see [`script`]).
+//! (see `script.rs`).
+//!
+//! For following a report's file: a list page's record carries its report
+//! files as links of kind [`LinkKind::Attachment`] (PDF, Word, WPS whose
+//! label or name says 年度报告/年报), and the crawler queues them as reports.
+//! An article whose report is only a file gets the record "the report is an
+//! attachment", whose `links` are [`document_links`] (every document file it
+//! links to, kind `Attachment`, absolute): what a crawl would fetch next
+//! for it. [`is_document_file`] tells such an address.
 
 mod paging;
 mod script;
@@ -191,15 +199,10 @@ pub fn read(doc: &Document, page_url: Option<&Url>) -> Listing {
     // A page whose list sits in a frame of its own (older sites).
     if listing.reports() == 0 && listing.pages() == 0 {
         for src in &doc.frames {
-            let framed = page.resolve(src).filter(|t| {
-                let path = t.url.as_ref().map_or(t.href.as_str(), |u| u.path());
-                !paging::is_asset(path)
-            });
-            if let Some(target) = framed {
-                let link = page.link_to(&target.href, "list in a frame", LinkKind::Page);
-                if let Some(link) = link {
-                    listing.push(link, &mut seen);
-                }
+            if let Some(link) = page.link_to(src, "list in a frame", LinkKind::Page)
+                && !paging::is_asset(link.href.split(['?', '#']).next().unwrap_or(""))
+            {
+                listing.push(link, &mut seen);
             }
         }
     }
@@ -215,7 +218,7 @@ pub fn read(doc: &Document, page_url: Option<&Url>) -> Listing {
 }
 
 /// The page a link was found on.
-pub struct Page<'a> {
+struct Page<'a> {
     url: Option<&'a Url>,
     /// Where relative links resolve (`<base href>` or the page's URL).
     base: Option<&'a Url>,
@@ -310,7 +313,7 @@ fn parent(path: &str) -> &str {
 }
 
 /// Judges one link of `page`: `None` for noise.
-pub fn classify(anchor: &Anchor, page: &Page) -> Option<Link> {
+fn classify(anchor: &Anchor, page: &Page) -> Option<Link> {
     let target = page.resolve(&anchor.href)?;
     let labels = labels(anchor);
     let published = anchor.beside.as_deref().and_then(title::date_in);
