@@ -646,6 +646,13 @@ fn year_filter_and_discover_output_fed_back_to_crawl() {
         .collect();
     let want = wanted(&[2023]);
     assert_eq!(reports.len(), want.len());
+    // Over all three runs, nothing but list pages and reports was asked for.
+    let known: BTreeSet<String> = list_pages()
+        .into_iter()
+        .chain(REPORTS.iter().map(|(p, _, _)| p.to_string()))
+        .collect();
+    let strays: Vec<String> = site.requested().difference(&known).cloned().collect();
+    assert!(strays.is_empty(), "{strays:?}");
     for (path, _, _) in want {
         assert!(
             reports
