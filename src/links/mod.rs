@@ -339,7 +339,9 @@ fn classify(anchor: &Anchor, page: &Page) -> Option<Link> {
     // A pager's word may lead to any sibling page; a bare number or arrow
     // only to one whose address reads as a page of a list.
     let pager_word = labels.iter().any(|l| is_pager_word(l));
-    let page_number = labels.iter().any(|l| is_page_number(l));
+    let page_number = labels
+        .iter()
+        .any(|l| is_page_number(l) || is_one_of(l, FIRST_PAGE_WORDS));
     if page.is_sibling(&target)
         && !is_site_home(&target)
         && (pager_word || page_number && paging::is_page_address(&target.href))
@@ -467,6 +469,7 @@ pub fn document_links(doc: &Document, page_url: Option<&Url>) -> Vec<Link> {
         .collect()
 }
 
+/// Words of pagers for pages after or before this one.
 const PAGER_WORDS: &[&str] = &[
     "下一页",
     "下页",
@@ -476,30 +479,34 @@ const PAGER_WORDS: &[&str] = &[
     "上页",
     "前一页",
     "前页",
-    "首页",
     "尾页",
     "末页",
     "最后一页",
     "最末页",
-    "第一页",
-    "最前页",
     "下一頁",
     "上一頁",
     "尾頁",
     "next",
     "prev",
     "previous",
-    "first",
     "last",
     "nextpage",
     "prevpage",
 ];
 
+/// Words for a list's first page, which navigation bars also use for the
+/// site's or a section's home page: followed only to a numbered address.
+const FIRST_PAGE_WORDS: &[&str] = &["首页", "第一页", "最前页", "first"];
+
 /// A pager's word (下一页, 尾页, next…), arrows and brackets aside.
 fn is_pager_word(label: &str) -> bool {
+    is_one_of(label, PAGER_WORDS)
+}
+
+fn is_one_of(label: &str, words: &[&str]) -> bool {
     let core = pager_core(label);
     !core.is_empty()
-        && PAGER_WORDS
+        && words
             .iter()
             .any(|w| core.eq_ignore_ascii_case(&pager_core(w)))
 }

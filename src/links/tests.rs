@@ -288,3 +288,17 @@ fn a_list_in_a_frame_is_followed_and_short_labels_count_in_a_report_column() {
     let years: Vec<Option<i32>> = l.links.iter().map(|k| k.year).collect();
     assert_eq!(years, [Some(2023), Some(2022)]);
 }
+
+#[test]
+fn first_page_words_lead_only_to_numbered_pages() {
+    let html = r#"<html><body><a href="/zwgk/index.html">首页</a><a href="nb.jsp?page=1">首页</a>
+        <a href="nb.jsp?page=2">下一页</a></body></html>"#;
+    let l = listing(html, "http://www.a.gov.cn/zwgk/nb.jsp");
+    assert_eq!(
+        page_hrefs(&l),
+        [
+            "http://www.a.gov.cn/zwgk/nb.jsp?page=1",
+            "http://www.a.gov.cn/zwgk/nb.jsp?page=2"
+        ]
+    );
+}
