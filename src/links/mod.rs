@@ -36,6 +36,10 @@ pub use title::{is_report_title, report_year};
 /// records whose reason does.
 pub const LIST_PAGE: &str = "a list page";
 
+/// Links kept per page. Real list pages hold tens; a data page a few
+/// hundred. More is a hostile page, whose record must stay small.
+const MAX_LINKS: usize = 5_000;
+
 /// What a page links to, judged link by link, and what only its scripts reach.
 #[derive(Debug, Clone, Default)]
 pub struct Listing {
@@ -48,6 +52,8 @@ pub struct Listing {
     pub data_urls: Vec<String>,
     /// Set when the input was a list given as data (JSON, XML).
     pub data: Option<ListData>,
+    /// Links left out beyond [`MAX_LINKS`].
+    pub dropped: usize,
 }
 
 impl Listing {
@@ -103,6 +109,12 @@ impl Listing {
             reason.push_str("; ");
             reason.push_str(note);
         }
+        if self.dropped > 0 {
+            reason.push_str(&format!(
+                "; {} more links were left out (at most {MAX_LINKS} are kept)",
+                self.dropped
+            ));
+        }
         reason
     }
 
@@ -110,8 +122,13 @@ impl Listing {
     /// already linked.
     fn push(&mut self, link: Link, seen: &mut HashSet<String>) {
         let key = Url::parse(&link.href).map_or_else(|_| link.href.clone(), |u| same_page(&u));
-        if seen.insert(key) {
+        if !seen.insert(key) {
+            return;
+        }
+        if self.links.len() < MAX_LINKS {
             self.links.push(link);
+        } else {
+            self.dropped += 1;
         }
     }
 }

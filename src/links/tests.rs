@@ -302,3 +302,20 @@ fn first_page_words_lead_only_to_numbered_pages() {
         ]
     );
 }
+
+#[test]
+fn a_page_of_endless_report_links_keeps_a_bounded_record() {
+    let entries: String = (0..6_000)
+        .map(|i| format!("<a href=\"r{i}.html\">某局2023年度政府信息公开工作年度报告</a>"))
+        .collect();
+    let l = listing(
+        &format!("<html><body>{entries}</body></html>"),
+        "http://a.gov.cn/nb/",
+    );
+    assert_eq!(l.links.len(), 5_000);
+    assert!(
+        l.reason().contains("1000 more links were left out"),
+        "{}",
+        l.reason()
+    );
+}
