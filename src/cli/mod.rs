@@ -29,6 +29,8 @@ arithmetic (勾稽关系) is checked and every failing check names its cells.",
 xxgk extract samples/seed-shaodong-2023.txt\n  \
 xxgk extract --format csv-long samples/*.html > cells.csv\n  \
 xxgk export results.jsonl --excel -o reports.csv\n  \
+xxgk crawl columns.txt -o reports.jsonl     # column pages → every report they list\n  \
+xxgk discover COLUMN_URL -o reports.tsv     # list the reports without fetching them\n  \
 curl -s URL | xxgk extract -\n\n\
 Exit codes: 0 all inputs are reports; 1 some input is not a report; 2 an input or output failed."
 )]
