@@ -269,3 +269,35 @@ fn a_truncated_page_is_partial_and_keeps_what_it_has() {
         .unwrap();
     assert_eq!(balance.ok, None, "{}", balance.detail);
 }
+
+/// The globs README gives (`samples/*.html samples/*.txt`, `samples/hard/*.txt`,
+/// `samples/variants/*`) pick up reports only: the notes beside the pages are
+/// named so that no such glob catches them.
+#[test]
+fn the_sample_globs_give_exactly_the_reports() {
+    let mut pages = Vec::new();
+    for (dir, extensions) in [
+        ("samples", &["html", "txt"][..]),
+        ("samples/hard", &["txt"][..]),
+        ("samples/variants", &["txt", "md"][..]),
+    ] {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+            if path.is_file() && extensions.contains(&ext) {
+                pages.push(path);
+            }
+        }
+    }
+    assert!(pages.len() >= 20, "{pages:?}");
+    for path in pages {
+        let report = extract_file(&path).unwrap();
+        assert!(
+            matches!(report.status, Status::Complete | Status::Partial),
+            "{}: {:?} {:?}",
+            path.display(),
+            report.status,
+            report.reason
+        );
+    }
+}
