@@ -116,6 +116,41 @@ fn a_non_report_exits_1_and_says_why() {
     );
 }
 
+/// Documents that only name a report exit 1 with their reasons on stderr,
+/// and add no line to the tidy CSV; an old free-form report is a report
+/// (exit 0 on its own) but has no cell either.
+#[test]
+fn documents_that_are_not_reports_exit_1_and_add_no_cells() {
+    let out = xxgk(&[
+        "extract",
+        "samples/not-reports/title-only.txt",
+        "samples/not-reports/notice-2023.html",
+        "samples/not-reports/report-2023.rtf",
+        "samples/09_pingtan-2024.source.md",
+        "samples/hard/12_pingtan-2018-oldformat.txt",
+        "--format",
+        "csv-long",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "report,agency,year,table,row,column,value\n");
+    let err = stderr(&out);
+    for line in [
+        "xxgk: samples/not-reports/title-only.txt: not a report: it names an annual report",
+        "xxgk: samples/not-reports/notice-2023.html: not a report: it names an annual report",
+        "xxgk: samples/not-reports/report-2023.rtf: not a report: the input is an RTF document",
+        "xxgk: samples/09_pingtan-2024.source.md: not a report:",
+    ] {
+        assert!(err.contains(line), "{line}\n{err}");
+    }
+    assert!(
+        !err.contains("12_pingtan-2018-oldformat.txt: not a report"),
+        "{err}"
+    );
+
+    let old = xxgk(&["extract", "samples/hard/12_pingtan-2018-oldformat.txt"]);
+    assert_eq!(old.status.code(), Some(0), "{}", stderr(&old));
+}
+
 #[test]
 fn help_teaches_with_examples() {
     let out = xxgk(&["extract", "--help"]);

@@ -221,6 +221,100 @@ fn a_page_without_report_tables_is_not_a_report() {
     assert!(report.reason.as_deref().unwrap().contains("no table"));
 }
 
+/// Documents about reports that are not reports, decided by structure (no
+/// table of the template, no report sections with text under them): each is
+/// `not_a_report` with its reason, and gives no metadata and no cell.
+#[test]
+fn documents_about_reports_are_not_reports() {
+    let names_a_report = "names an annual report but holds neither";
+    for (file, reason) in [
+        ("samples/not-reports/title-only.txt", names_a_report),
+        ("samples/not-reports/notice-2023.html", names_a_report),
+        ("samples/not-reports/news-meeting-2024.html", names_a_report),
+        ("samples/not-reports/contents-2023.txt", names_a_report),
+        (
+            "samples/not-reports/guide.html",
+            "no table of the report template and no report sections",
+        ),
+        (
+            "samples/not-reports/summary-2023.html",
+            "sections without any table of the template: a summary or excerpt of a 2023 report",
+        ),
+        (
+            "samples/not-reports/tables-as-images-2023.html",
+            "tables are given as images (3 image(s))",
+        ),
+        (
+            "samples/not-reports/report-2023.rtf",
+            "the input is an RTF document",
+        ),
+    ] {
+        let report = extract(file);
+        assert_eq!(
+            report.status,
+            Status::NotAReport,
+            "{file}: {:?}",
+            report.reason
+        );
+        let got = report.reason.as_deref().unwrap_or("");
+        assert!(got.contains(reason), "{file}: {got}");
+        assert!(report.cells().next().is_none(), "{file}");
+        assert_eq!(report.meta.agency, None, "{file}");
+        assert_eq!(report.meta.template, Template::Unknown, "{file}");
+    }
+}
+
+/// RTF is named whatever the text inside it: written with UTF-8 Chinese it
+/// used to be read as a text dump, agency `rtf1\ansi`.
+#[test]
+fn an_rtf_file_is_named_as_such() {
+    let rtf = "{\\rtf1\\ansi\\deff0 平潭综合实验区2023年政府信息公开工作年度报告\\par}";
+    let report = extract_bytes(rtf.as_bytes(), xxgk::Source::default(), None);
+    assert_eq!(report.status, Status::NotAReport);
+    assert_eq!(
+        report.reason.as_deref(),
+        Some("the input is an RTF document, not an HTML page or a text dump")
+    );
+}
+
+/// The notes beside the samples (`NAME.source.md`) describe pages, name
+/// their reports, even quote their labels and numbers: none is a report.
+#[test]
+fn the_samples_notes_are_not_reports() {
+    let mut notes = Vec::new();
+    for dir in ["samples", "samples/hard", "samples/not-reports"] {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.to_string_lossy().ends_with(".source.md") {
+                notes.push(path);
+            }
+        }
+    }
+    assert!(notes.len() >= 20, "{notes:?}");
+    for note in notes {
+        let report = extract_file(&note).unwrap();
+        assert_eq!(
+            report.status,
+            Status::NotAReport,
+            "{}: {:?}",
+            note.display(),
+            report.warnings
+        );
+        assert!(report.cells().next().is_none(), "{}", note.display());
+    }
+}
+
+/// A pre-2019 report has no template table but has its sections: it stays a
+/// report, `partial`, template `unknown`, and has no cell (so no tidy row).
+#[test]
+fn a_pre_2019_report_stays_partial_without_cells() {
+    let report = extract("samples/hard/12_pingtan-2018-oldformat.txt");
+    assert_eq!(report.status, Status::Partial);
+    assert_eq!(report.meta.template, Template::Unknown);
+    assert_eq!(report.meta.year, Some(2018));
+    assert!(report.cells().next().is_none());
+}
+
 #[test]
 fn missing_and_directory_paths_are_errors_naming_the_path() {
     let err = extract_file(Path::new("samples/no-such-report.html")).unwrap_err();

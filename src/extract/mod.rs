@@ -40,7 +40,7 @@ pub fn extract(doc: &Document, source: Source) -> Report {
     report.sections = meta::read_sections(doc);
 
     if glued.is_none()
-        && let Some(page) = not_report::classify(doc, &rows)
+        && let Some(page) = not_report::classify(doc, &rows, report.meta.year)
     {
         // The page's headings describe the reports it links to, not itself.
         report.meta = Meta::default();
@@ -136,6 +136,9 @@ pub(crate) struct Extraction {
     cells: FxHashMap<(&'static str, &'static str), Cells>,
     located: FxHashSet<(&'static str, &'static str)>,
     incomplete: bool,
+    /// Some cell was read from the page (a number, a blank, or text that is
+    /// not a number), not only marked missing.
+    read_any: bool,
     warnings: Vec<Warning>,
     /// `table.row.column` of cells solved from the template's sums.
     recovered: Vec<String>,
@@ -184,6 +187,7 @@ impl Extraction {
         column: &'static str,
         value: Option<Value>,
     ) {
+        self.read_any |= value.is_some();
         self.located.insert((table, row));
         let cells = self.cells.entry((table, row)).or_default();
         match cells.iter_mut().find(|(c, _)| *c == column) {
@@ -201,6 +205,7 @@ impl Extraction {
         cell: &Cell,
         kind: CellKind,
     ) {
+        self.read_any = true;
         // Built only for a warning: most cells need none.
         let at = || Some([table, ".", row, ".", column].concat());
         let value = match &cell.value {
@@ -305,8 +310,20 @@ impl Extraction {
         }
     }
 
-    /// Builds the report's tables in template order.
+    /// Builds the report's tables in template order. A report of which no
+    /// cell could be read gets no tables: a table of nulls would add a line
+    /// per cell to the tidy CSV that says nothing.
     fn finish(mut self, template: Template, report: &mut Report) {
+        report.warnings.append(&mut self.warnings);
+        if !self.read_any {
+            report.warn(
+                "no_cell_read",
+                None,
+                "the template's tables were found but none of their cells could be read",
+            );
+            report.status = Status::Partial;
+            return;
+        }
         for spec in template::active_rows(template) {
             let row = self.take_row("active_disclosure", spec.key, spec.columns);
             report.active_disclosure.insert(spec.key.to_string(), row);
@@ -338,7 +355,6 @@ impl Extraction {
             report.review_litigation.insert(row.to_string(), cells);
         }
 
-        report.warnings.extend(self.warnings);
         report.recovered = self.recovered;
         report.status = if self.incomplete {
             Status::Partial
@@ -375,4 +391,43 @@ fn number_for(n: &Number, kind: CellKind) -> Option<Number> {
         CellKind::Amount => !n.as_str().starts_with('-'),
     };
     ok.then(|| n.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rows marked missing are not cells read: such a report gets no tables,
+    /// so the tidy CSV gains no line of nulls for it.
+    #[test]
+    fn a_report_with_no_cell_read_has_no_tables() {
+        let mut out = Extraction::default();
+        out.missing_row("applications", "new_received", &APPLICANT_COLUMNS);
+        let mut report = Report::empty(Source::default(), Status::Complete, None);
+        out.finish(Template::T2021, &mut report);
+        assert_eq!(report.status, Status::Partial);
+        assert!(report.cells().next().is_none());
+        let codes: Vec<&str> = report.warnings.iter().map(|w| w.code.as_str()).collect();
+        assert_eq!(codes, ["row_not_found", "no_cell_read"]);
+
+        let mut out = Extraction::default();
+        out.missing_row("applications", "new_received", &APPLICANT_COLUMNS);
+        out.set("applications", "carried_over", "total", None);
+        out.put(
+            "applications",
+            "granted",
+            "total",
+            &rows::Cell {
+                text: String::new(),
+                value: CellValue::Null,
+                column: None,
+                is_copy: false,
+            },
+            CellKind::Count,
+        );
+        let mut report = Report::empty(Source::default(), Status::Complete, None);
+        out.finish(Template::T2021, &mut report);
+        // A blank cell read keeps all 200 cells of template 2021.
+        assert_eq!(report.cells().count(), 200);
+    }
 }
