@@ -3,6 +3,7 @@
 mod crawl;
 mod export;
 mod extract;
+mod summary;
 
 use std::process::ExitCode;
 
@@ -28,8 +29,9 @@ arithmetic (勾稽关系) is checked and every failing check names its cells.",
 xxgk extract samples/seed-shaodong-2023.txt\n  \
 xxgk extract --format csv-long samples/*.html > cells.csv\n  \
 xxgk export results.jsonl --excel -o reports.csv\n  \
-curl -s URL | xxgk extract -\n\n\
-Exit codes: 0 all inputs are reports; 1 some input is not a report; 2 an input or output failed."
+curl -s URL | xxgk extract - --name URL\n\n\
+Exit codes: 0 all inputs are reports; 1 some input is not a report;\n\
+2 an input or output failed."
 )]
 pub struct Cli {
     #[command(subcommand)]
