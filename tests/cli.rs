@@ -191,7 +191,8 @@ fn extract_ends_with_a_summary_that_quiet_silences() {
             "  samples/hard/07_pingtan-2020.txt: 2 checks failed: \
              applications.results_sum.natural_person, applications.results_sum.total",
             "  samples/hard/07_pingtan-2020.txt: partial: glued_inconsistent, glued_no_sums (8)",
-            "  samples/hard/13_unknown-city-2024-section3-fragment.txt: partial: row_not_found (18)",
+            "  samples/hard/13_unknown-city-2024-section3-fragment.txt: partial: \
+             no_agency, row_not_found (18)",
         ],
         "{err}"
     );
@@ -295,4 +296,80 @@ fn help_examples_fit_without_wrapping() {
             assert!(command_line, "{command:?}: wrapped example line {line:?}");
         }
     }
+}
+
+fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    csv::Reader::from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
+
+/// `xxgk columns` lists the wide CSV's columns in its order, each with a
+/// unique Chinese label; `--labels zh` writes those labels as the header.
+#[test]
+fn columns_map_every_key_to_its_chinese_label() {
+    let out = xxgk(&["columns"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let listing = stdout(&out);
+    assert!(listing.starts_with("column,label_zh,templates,type\n"));
+    let columns = csv_rows(&listing);
+
+    let wide = stdout(&xxgk(&[
+        "extract",
+        "samples/seed-shaodong-2023.txt",
+        "-f",
+        "csv",
+    ]));
+    let header = wide.lines().next().unwrap();
+    let keys: Vec<&str> = columns.iter().map(|c| c[0].as_str()).collect();
+    assert_eq!(header.split(',').collect::<Vec<_>>(), keys);
+
+    let labels: std::collections::HashSet<&str> = columns.iter().map(|c| c[1].as_str()).collect();
+    assert_eq!(labels.len(), columns.len(), "labels are unique");
+    let row = |key: &str| columns.iter().find(|c| c[0] == key).unwrap().clone();
+    assert_eq!(
+        row("applications.denied_process_information.total"),
+        [
+            "applications.denied_process_information.total",
+            "三.（三）不予公开.6.属于四类过程性信息.总计",
+            "2021 2019",
+            "integer"
+        ]
+    );
+    assert_eq!(
+        row("active_disclosure.procurement.amount"),
+        [
+            "active_disclosure.procurement.amount",
+            "二.政府集中采购.采购总金额",
+            "2019",
+            "decimal"
+        ]
+    );
+
+    let zh = xxgk(&[
+        "extract",
+        "samples/seed-shaodong-2023.txt",
+        "-f",
+        "csv",
+        "--labels",
+        "zh",
+    ]);
+    assert_eq!(zh.status.code(), Some(0), "{}", stderr(&zh));
+    let zh = stdout(&zh);
+    let mut reader = csv::Reader::from_reader(zh.as_bytes());
+    let zh_header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let listed: Vec<&str> = columns.iter().map(|c| c[1].as_str()).collect();
+    assert_eq!(zh_header, listed);
+    // Only the header changes.
+    assert_eq!(zh.lines().nth(1), wide.lines().nth(1));
+
+    let refused = xxgk(&["export", "x.jsonl", "-f", "csv-long", "--labels", "zh"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(stderr(&refused).contains("--labels names the columns of the wide CSV"));
 }

@@ -143,6 +143,11 @@ fn pingtan_trs_page_matches_truth() {
     assert_eq!(report.status, Status::Complete);
     assert_eq!(report.meta.year, Some(2024));
     assert!(report.checks.iter().all(|c| c.ok == Some(true)));
+    // The article slice has no title and no 发布机构 field: the agency is
+    // unknown, and the record says so (carry_chain needs it).
+    assert_eq!(report.meta.agency, None);
+    let codes: Vec<&str> = report.warnings.iter().map(|w| w.code.as_str()).collect();
+    assert_eq!(codes, ["no_agency"]);
 }
 
 #[test]

@@ -6,10 +6,10 @@ use std::process::ExitCode;
 
 use anyhow::bail;
 use url::Url;
-use xxgk::export::Format;
+use xxgk::export::{Format, Options};
 use xxgk::{Error, Report, Source, Status};
 
-use super::export::{Destination, OutputFormat, report_carry_chain};
+use super::export::{Destination, HeaderLabels, OutputFormat, report_carry_chain};
 use super::summary::Summary;
 use super::{EXIT_FAILURE, EXIT_NOT_ALL_REPORTS};
 
@@ -49,6 +49,11 @@ pub struct Args {
     #[arg(long)]
     excel: bool,
 
+    /// Header of the wide CSV: the keys, or the template's Chinese labels
+    /// (`xxgk columns` lists both).
+    #[arg(long, value_enum, default_value = "keys")]
+    labels: HeaderLabels,
+
     /// What standard input (`-`) is called in its record: a URL goes to
     /// source.url, anything else to source.path.
     #[arg(long, value_name = "URL_OR_LABEL")]
@@ -69,7 +74,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     if args.name.is_some() && !reads_stdin {
         bail!("--name names standard input: give `-` among the files");
     }
-    let destination = Destination::new(format, args.output.as_deref(), args.excel, None)?;
+    let options = Options {
+        excel: args.excel,
+        labels: args.labels.into(),
+    };
+    let destination = Destination::new(format, args.output.as_deref(), options, None)?;
     let mut reports = Vec::with_capacity(args.files.len());
     let mut failed = false;
     for path in &args.files {

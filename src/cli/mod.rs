@@ -1,5 +1,6 @@
 //! Subcommands, one file each: usage text at the top, one `run` function.
 
+mod columns;
 mod crawl;
 mod export;
 mod extract;
@@ -43,6 +44,7 @@ pub enum Command {
     Extract(extract::Args),
     Export(export::Args),
     Crawl(crawl::Args),
+    Columns(columns::Args),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -50,5 +52,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Extract(args) => extract::run(args),
         Command::Export(args) => export::run(args),
         Command::Crawl(args) => crawl::run(args),
+        Command::Columns(args) => columns::run(args),
     }
 }

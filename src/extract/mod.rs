@@ -50,6 +50,15 @@ pub fn extract(doc: &Document, source: Source) -> Report {
         report.links = page.links;
         return report;
     }
+    if report.meta.agency.is_none() {
+        // Without it, carry_chain cannot pair this report with its other years.
+        report.warn(
+            "no_agency",
+            None,
+            "the issuing agency (发布机关) was found neither in the title nor in a 发布机构 \
+             field; carry_chain cannot link this report to the same agency's other years",
+        );
+    }
     if template == Template::Unknown {
         report.warn(
             "unknown_template",
