@@ -50,8 +50,8 @@ xxgk export results.jsonl -o reports.csv          # wide CSV, pandas / R\n  \
 xxgk export results.jsonl --excel -o reports.csv  # the same, for Excel\n  \
 xxgk export a.jsonl b.jsonl -f csv-long -o cells.csv --checks checks.csv\n  \
 xxgk extract saved/*.html -f jsonl | xxgk export - -f csv\n\n\
-In pandas: pd.read_csv(\"reports.csv\", dtype={\"meta.year\": \"Int64\"}) — numbers are read as\n\
-numbers; empty cells are NaN.\n\n\
+Empty cells are null, never 0. For integer columns in pandas or R, read\n\
+with the types `xxgk columns` lists (README, \"Reading the CSVs\").\n\n\
 Exit codes: 0 written; 2 an input could not be read or the output could not be written\n\
 (nothing is written then)."
 )]
