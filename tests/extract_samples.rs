@@ -269,6 +269,25 @@ fn documents_about_reports_are_not_reports() {
     }
 }
 
+/// A document is a report when a cell of the template can be read from it,
+/// whatever its outline: a fragment holding two rows of table 二 under a
+/// report's title keeps its numbers.
+#[test]
+fn a_fragment_with_template_cells_is_a_report() {
+    let text = "某县2023年政府信息公开工作年度报告\n信息内容 本年处理决定数量\n\
+                行政处罚 3985758\n行政强制 88283\n";
+    let report = extract_bytes(text.as_bytes(), xxgk::Source::default(), None);
+    assert_eq!(report.status, Status::Partial, "{:?}", report.reason);
+    assert_eq!(report.meta.template, Template::T2021);
+    let number = |row| {
+        report
+            .cell("active_disclosure", row, "decisions")
+            .map(|n| n.to_string())
+    };
+    assert_eq!(number("punishment").as_deref(), Some("3985758"));
+    assert_eq!(number("coercion").as_deref(), Some("88283"));
+}
+
 /// RTF is named whatever the text inside it: written with UTF-8 Chinese it
 /// used to be read as a text dump, agency `rtf1\ansi`.
 #[test]

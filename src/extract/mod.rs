@@ -39,8 +39,21 @@ pub fn extract(doc: &Document, source: Source) -> Report {
     report.meta.template = template;
     report.sections = meta::read_sections(doc);
 
-    if glued.is_none()
-        && let Some(page) = not_report::classify(doc, &rows, report.meta.year)
+    let verdict = match &glued {
+        Some(_) => None,
+        None => not_report::classify(doc, &rows, report.meta.year),
+    };
+    // A page judged not to be a report by its outline is one all the same if
+    // a cell of the template can be read from it.
+    let tables = (template != Template::Unknown)
+        .then(|| read_tables(&rows, doc, glued.as_ref(), template))
+        .filter(|out| verdict.is_none() || out.read_any);
+    // The rows hold a copy of every label and value: gone before the record
+    // is built, they never add to its peak.
+    drop(rows);
+    drop(glued);
+    if let Some(page) = verdict
+        && tables.is_none()
     {
         // The page's headings describe the reports it links to, not itself.
         report.meta = Meta::default();
@@ -59,22 +72,34 @@ pub fn extract(doc: &Document, source: Source) -> Report {
              field; carry_chain cannot link this report to the same agency's other years",
         );
     }
-    if template == Template::Unknown {
-        report.warn(
-            "unknown_template",
-            None,
-            "no template-2019 or template-2021 table was found; only metadata and sections were read",
-        );
-        report.status = Status::Partial;
-        return report;
+    match tables {
+        Some(out) => out.finish(template, &mut report),
+        None => {
+            report.warn(
+                "unknown_template",
+                None,
+                "no template-2019 or template-2021 table was found; only metadata and sections were read",
+            );
+            report.status = Status::Partial;
+        }
     }
+    report
+}
 
+/// Reads the three tables of `template` from the rows (and the glued runs of
+/// a damaged dump).
+fn read_tables(
+    rows: &[rows::Row],
+    doc: &Document,
+    glued: Option<&glued::GluedDump>,
+    template: Template,
+) -> Extraction {
     let mut out = Extraction::default();
-    if let Some(glued) = &glued {
+    if let Some(glued) = glued {
         glued.solve(template, &mut out);
     }
-    active::extract(&rows, template, &mut out);
-    applications::extract(&rows, doc, template, &mut out);
+    active::extract(rows, template, &mut out);
+    applications::extract(rows, doc, template, &mut out);
     let after_applications = rows
         .iter()
         .rposition(|r| {
@@ -85,14 +110,9 @@ pub fn extract(doc: &Document, source: Source) -> Report {
         })
         .map_or(0, |i| i + 1);
     if !out.is_located("review_litigation", REVIEW_ROWS[0]) {
-        review::extract(&rows, after_applications, doc, &mut out);
+        review::extract(rows, after_applications, doc, &mut out);
     }
-    // The rows hold a copy of every label and value: gone before the record
-    // is built, they never add to its peak.
-    drop(rows);
-    drop(glued);
-    out.finish(template, &mut report);
-    report
+    out
 }
 
 /// Template from the labels present; the report year breaks a tie.
