@@ -288,6 +288,41 @@ fn a_fragment_with_template_cells_is_a_report() {
     assert_eq!(number("coercion").as_deref(), Some("88283"));
 }
 
+/// A page that lays out the tables' row labels is a report even when none
+/// of its cells can be read (values lost, say): `partial`, with no table (no
+/// line of nulls in the tidy CSV) and a `no_cell_read` warning.
+#[test]
+fn a_page_with_the_tables_but_no_readable_cell_is_a_partial_report() {
+    let labels = [
+        "一、本年新收政府信息公开申请数量",
+        "二、上年结转政府信息公开申请数量",
+        "（一）予以公开",
+        "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+        "1.属于国家秘密",
+        "2.其他法律行政法规禁止公开",
+        "3.危及“三安全一稳定”",
+        "4.保护第三方合法权益",
+        "（七）总计",
+        "四、结转下年度继续办理",
+    ];
+    let text = format!(
+        "某县2023年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n{}\n",
+        labels.join("\n")
+    );
+    let report = extract_bytes(text.as_bytes(), xxgk::Source::default(), None);
+    assert_eq!(report.status, Status::Partial, "{:?}", report.reason);
+    assert!(report.cells().next().is_none());
+    assert!(report.warnings.iter().any(|w| w.code == "no_cell_read"));
+
+    // The same labels in a sentence are prose, not a table.
+    let prose = format!(
+        "某县2023年政府信息公开工作年度报告\n{}。\n",
+        labels.join("，")
+    );
+    let report = extract_bytes(prose.as_bytes(), xxgk::Source::default(), None);
+    assert_eq!(report.status, Status::NotAReport);
+}
+
 /// RTF is named whatever the text inside it: written with UTF-8 Chinese it
 /// used to be read as a text dump, agency `rtf1\ansi`.
 #[test]

@@ -6,10 +6,13 @@
 //! however often it names one.
 
 use super::meta::{Section, section_named};
+use std::collections::HashSet;
+
 use super::rows::Row;
 use crate::flatten::normalize::key;
 use crate::flatten::{Block, Document};
 use crate::model::Link;
+use crate::template::{ApplicationLabel, application_label};
 
 pub struct NotReport {
     pub reason: String,
@@ -27,7 +30,7 @@ const FIRST_TEMPLATE_YEAR: i32 = 2019;
 /// `None` when the document is a report; otherwise the kind of page it is.
 /// `year` is the report year the document names, if any.
 pub fn classify(doc: &Document, rows: &[Row], year: Option<i32>) -> Option<NotReport> {
-    if has_report_table(rows) {
+    if has_report_table(rows) || table_labels(doc) >= MIN_TABLE_LABELS {
         return None;
     }
     let text_chars: usize = doc
@@ -259,6 +262,31 @@ fn is_script_link(href: &str) -> bool {
     href.trim_start()
         .to_ascii_lowercase()
         .starts_with("javascript:")
+}
+
+/// Distinct rows of table 三 a page labels for the tables to be there, even
+/// when none of their cells can be read: a page naming the report in prose
+/// names a handful at most.
+const MIN_TABLE_LABELS: usize = 8;
+
+/// The distinct table-三 rows whose labels stand alone in a block or a cell
+/// (prose that mentions a row's words does not count).
+fn table_labels(doc: &Document) -> usize {
+    let mut found = HashSet::new();
+    let mut classify = |text: &str| {
+        if text.chars().count() <= 60
+            && let Some(ApplicationLabel::Row(row)) = application_label(&key(text), None)
+        {
+            found.insert(row);
+        }
+    };
+    for block in &doc.blocks {
+        match block {
+            Block::Text(text) => classify(text),
+            Block::Table(grid) => grid.rows.iter().flatten().for_each(|c| classify(&c.text)),
+        }
+    }
+    found.len()
 }
 
 /// A located row of any of the three tables.
