@@ -1,13 +1,13 @@
 //! Documents that are not annual reports, and why. The decision is made on
-//! structure: a report holds the template's tables, or (before 2019, when
-//! there was no template) the report's numbered sections with text under
-//! them. Anything else — a list page, a notice or news item about the
+//! structure: a report holds the template's tables (rows with values, or the
+//! row labels laid out), or (before 2019, when there was no template) the
+//! report's numbered sections with text under them. Anything else — a list page, a notice or news item about the
 //! reports, a guide, a table of contents, a bare title — is not a report,
 //! however often it names one.
 
-use super::meta::{Section, section_named};
 use std::collections::HashSet;
 
+use super::meta::{Section, section_named};
 use super::rows::Row;
 use crate::flatten::normalize::key;
 use crate::flatten::{Block, Document};
@@ -110,7 +110,8 @@ pub fn classify(doc: &Document, rows: &[Row], year: Option<i32>) -> Option<NotRe
         };
     }
     // A report whose tables are pictures keeps its headings, with nothing
-    // under those of the tables (so it is not taken for a summary above); a news item with a photo has none.
+    // under those of the tables (so it is not taken for a summary above);
+    // a news item with a photo has none.
     if mentions_report && doc.images > 0 && outline.has_report_sections(0) {
         return Some(reason(
             &format!(
