@@ -103,7 +103,7 @@ fn samples() -> Vec<PathBuf> {
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|p| {
             let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            name.ends_with(".html") || (name.ends_with(".txt") && !name.ends_with(".source.txt"))
+            name.ends_with(".html") || name.ends_with(".txt")
         })
         .collect();
     paths.sort();

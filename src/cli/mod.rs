@@ -1,9 +1,11 @@
 //! Subcommands, one file each: usage text at the top, one `run` function.
 
+mod columns;
 mod crawl;
 mod discover;
 mod export;
 mod extract;
+mod summary;
 
 use std::process::ExitCode;
 
@@ -29,10 +31,11 @@ arithmetic (勾稽关系) is checked and every failing check names its cells.",
 xxgk extract samples/seed-shaodong-2023.txt\n  \
 xxgk extract --format csv-long samples/*.html > cells.csv\n  \
 xxgk export results.jsonl --excel -o reports.csv\n  \
-xxgk crawl columns.txt -o reports.jsonl     # column pages → every report they list\n  \
-xxgk discover COLUMN_URL -o reports.tsv     # list the reports without fetching them\n  \
-curl -s URL | xxgk extract -\n\n\
-Exit codes: 0 all inputs are reports; 1 some input is not a report; 2 an input or output failed."
+xxgk crawl columns.txt -o reports.jsonl   # column pages → their reports\n  \
+xxgk discover COLUMN_URL -o reports.tsv   # list reports, fetch none\n  \
+curl -s URL | xxgk extract - --name URL\n\n\
+Exit codes: 0 all inputs are reports; 1 some input is not a report;\n\
+2 an input or output failed."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -45,6 +48,7 @@ pub enum Command {
     Export(export::Args),
     Crawl(crawl::Args),
     Discover(discover::Args),
+    Columns(columns::Args),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -53,5 +57,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Export(args) => export::run(args),
         Command::Crawl(args) => crawl::run(args),
         Command::Discover(args) => discover::run(args),
+        Command::Columns(args) => columns::run(args),
     }
 }
