@@ -194,6 +194,7 @@ impl Discovery {
                         && !link.year.is_some_and(|y| self.follow.years.contains(&y))
                     {
                         self.tally.other_years += 1;
+                        self.known.insert(key);
                         continue;
                     }
                     self.tally.reports += 1;
