@@ -3,8 +3,10 @@
 //! the report template.
 
 pub mod depth;
+pub mod docx;
 mod html;
 pub mod normalize;
+pub mod pdf;
 mod text;
 
 use crate::model::Link;
@@ -54,6 +56,41 @@ impl Cell {
             text: text.into(),
             is_copy: false,
         }
+    }
+}
+
+/// What an input is, as `source.format` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Html,
+    Text,
+    Pdf,
+    Docx,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Html => "html",
+            Format::Text => "text",
+            Format::Pdf => "pdf",
+            Format::Docx => "docx",
+        }
+    }
+
+    /// The document format of raw bytes, told from their content (never a
+    /// file name): `Pdf` or `Docx`, or `None` for anything else (markup,
+    /// text, or binary data that is neither).
+    pub fn of(bytes: &[u8]) -> Option<Format> {
+        // PDF readers accept the header anywhere in the first kilobyte.
+        let head = &bytes[..bytes.len().min(1024)];
+        if memchr::memmem::find(head, b"%PDF-").is_some() {
+            return Some(Format::Pdf);
+        }
+        if bytes.starts_with(b"PK\x03\x04") && docx::is_docx(bytes) {
+            return Some(Format::Docx);
+        }
+        None
     }
 }
 
