@@ -44,10 +44,19 @@ pub fn extract_bytes(bytes: &[u8], mut source: Source, declared_charset: Option<
             flatten::pdf::flatten_pdf(bytes).map_err(|why| why.to_string())
         }
         Some(format @ flatten::Format::Docx) => {
-            source.format = Some(format.as_str().to_string());
-            flatten::docx::flatten_docx(bytes).map_err(|why| why.to_string())
+            let read = flatten::docx::flatten_docx(bytes);
+            // An archive that is not a Word document (an .xlsx) is no DOCX.
+            if !matches!(read, Err(flatten::docx::Unreadable::NotWord(_))) {
+                source.format = Some(format.as_str().to_string());
+            }
+            read.map_err(|why| why.to_string())
         }
-        _ => return extract_markup(bytes, source, declared_charset),
+        _ => {
+            if let Some(reason) = flatten::legacy_office_reason(bytes) {
+                return Report::empty(source, Status::NotAReport, Some(reason));
+            }
+            return extract_markup(bytes, source, declared_charset);
+        }
     };
     match read {
         Ok(doc) => extract_document(&doc, source),

@@ -43,7 +43,10 @@ impl fmt::Display for Unreadable {
                 MAX_BODY_BYTES >> 20
             ),
             Unreadable::Corrupt(cause) => {
-                write!(f, "a damaged DOCX file that cannot be read: {cause}")
+                write!(
+                    f,
+                    "a damaged DOCX file (or ZIP archive) that cannot be read: {cause}"
+                )
             }
         }
     }
@@ -58,12 +61,6 @@ pub fn flatten_docx(bytes: &[u8]) -> Result<Document, Unreadable> {
         blocks: walker.blocks,
         ..Document::default()
     })
-}
-
-/// True for a ZIP archive holding a Word body: the test `Format::of` uses.
-pub fn is_docx(bytes: &[u8]) -> bool {
-    zip::ZipArchive::new(Cursor::new(bytes))
-        .is_ok_and(|archive| archive.index_for_name("word/document.xml").is_some())
 }
 
 /// `word/document.xml`, inflated within the cap.
