@@ -85,6 +85,9 @@ fn both_official_pdfs_match_their_truth() {
         assert!(diff.is_empty(), "{name}: {diff:#?}");
         assert_eq!(failed_checks(&report), failing, "{name}");
         assert_eq!(report.meta.year, Some(name[7..].parse().unwrap()));
+        // The title, wrapped over two lines on the page, is read whole.
+        let agency = report.meta.agency.as_deref().unwrap();
+        assert!(agency.ends_with("洪泽区人民政府"), "{name}: {agency}");
     }
 }
 
@@ -100,6 +103,7 @@ fn a_pdf_rendered_by_libreoffice_reads_the_numbers_it_was_filled_with() {
     assert!(diff.is_empty(), "{diff:#?}");
     assert_eq!(report.status, Status::Complete);
     assert!(report.checks.iter().all(|c| c.ok == Some(true)));
+    assert_eq!(report.meta.agency.as_deref(), Some("示例县人民政府"));
 }
 
 #[test]

@@ -12,8 +12,66 @@ const SAME_LINE: f32 = 0.5;
 /// cells (or words): it becomes a space.
 const CELL_GAP: f32 = 0.25;
 
+/// A line set in the page's largest size, and this much larger than its body
+/// text, is a title; the lines of one title wrapped over several
+/// (`洪泽区人民政府` / `2023年政府信息公开工作年度报告`) are joined back into one.
+/// Section headings, a size below the title, stay lines of their own.
+const HEADING: f32 = 1.2;
+
 /// Appends the page's lines to `out`, one per line of text.
 pub fn write_lines(glyphs: &[Glyph], out: &mut String) {
+    let lines = lines(glyphs);
+    let body = body_size(glyphs);
+    let largest = glyphs.iter().map(|g| g.size).fold(0.0, f32::max);
+    // The text's horizontal extent on the page: a title is centred in it and
+    // narrower than it, where a wrapped line of prose fills it.
+    let left = glyphs.iter().map(|g| g.x0).fold(f32::INFINITY, f32::min);
+    let right = glyphs
+        .iter()
+        .map(|g| g.x1)
+        .fold(f32::NEG_INFINITY, f32::max);
+    let (middle, width) = ((left + right) / 2.0, right - left);
+    let title = |line: &Line| {
+        let line_middle = (line.x_start + line.x_end) / 2.0;
+        line.size >= HEADING * body
+            && line.size >= 0.95 * largest
+            && (line_middle - middle).abs() <= 0.05 * width
+            && line.x_end - line.x_start < 0.9 * width
+    };
+    let mut previous: Option<Line> = None;
+    for line in lines {
+        match &mut previous {
+            Some(heading) if title(heading) && title(&line) => {
+                heading.text.push_str(&line.text);
+            }
+            _ => {
+                if let Some(done) = previous.replace(line) {
+                    done.finish(out);
+                }
+            }
+        }
+    }
+    if let Some(done) = previous {
+        done.finish(out);
+    }
+}
+
+/// The size most of the page's glyphs are set in.
+fn body_size(glyphs: &[Glyph]) -> f32 {
+    let mut sizes: Vec<f32> = glyphs
+        .iter()
+        .map(|g| g.size)
+        .filter(|s| s.is_finite())
+        .collect();
+    if sizes.is_empty() {
+        return 0.0;
+    }
+    let middle = sizes.len() / 2;
+    *sizes.select_nth_unstable_by(middle, f32::total_cmp).1
+}
+
+fn lines(glyphs: &[Glyph]) -> Vec<Line> {
+    let mut lines = Vec::new();
     let mut line: Option<Line> = None;
     for glyph in glyphs {
         if glyph.ch.is_whitespace() || glyph.ch.is_control() {
@@ -25,20 +83,18 @@ pub fn write_lines(glyphs: &[Glyph], out: &mut String) {
         match &mut line {
             Some(current) if current.continues(glyph) => current.push(glyph),
             _ => {
-                if let Some(done) = line.take() {
-                    done.finish(out);
-                }
+                lines.extend(line.take());
                 line = Some(Line::start(glyph));
             }
         }
     }
-    if let Some(done) = line {
-        done.finish(out);
-    }
+    lines.extend(line);
+    lines
 }
 
 struct Line {
     text: String,
+    x_start: f32,
     y: f32,
     size: f32,
     x_end: f32,
@@ -51,6 +107,7 @@ impl Line {
         text.push(glyph.ch);
         Line {
             text,
+            x_start: glyph.x0,
             y: glyph.y,
             size: glyph.size,
             x_end: glyph.x1.max(glyph.x0),
@@ -130,6 +187,52 @@ mod tests {
             ("行政处罚", 0.0, 700.5),
         ]);
         assert_eq!(text, "行政许可 550\n行政处罚\n");
+    }
+
+    #[test]
+    fn a_title_wrapped_over_two_lines_is_joined() {
+        // Body lines span x 0..300; the title's lines are centred on 150.
+        let mut g = glyphs(&[
+            ("洪泽区人民政府", 115.0, 780.0),
+            ("2023年报告", 100.0, 750.0),
+        ]);
+        g.iter_mut().for_each(|g| g.size = 22.0);
+        g.extend(glyphs(&[
+            (
+                "本报告由淮安市洪泽区人民政府办公室根据条例编制此报告。报告中",
+                0.0,
+                700.0,
+            ),
+            ("一、总体情况", 20.0, 680.0),
+        ]));
+        let mut out = String::new();
+        write_lines(&g, &mut out);
+        assert_eq!(
+            out,
+            "洪泽区人民政府2023年报告\n本报告由淮安市洪泽区人民政府办公室根据条例编制此报告。报告中\n一、总体情况\n"
+        );
+    }
+
+    #[test]
+    fn lines_in_the_largest_size_that_are_not_a_centred_title_stay_apart() {
+        // A report set in one size throughout: title, heading and prose.
+        let g = glyphs(&[
+            ("示例县人民政府2023年报告", 90.0, 780.0),
+            ("一、总体情况", 20.0, 750.0),
+            (
+                "本报告由淮安市洪泽区人民政府办公室根据条例编制此报告。报告中",
+                0.0,
+                720.0,
+            ),
+            (
+                "所列数据统计期限自一月一日起至十二月三十一日止。如对本报告有",
+                0.0,
+                700.0,
+            ),
+        ]);
+        let mut out = String::new();
+        write_lines(&g, &mut out);
+        assert_eq!(out.lines().count(), 4, "{out}");
     }
 
     #[test]
