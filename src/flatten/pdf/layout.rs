@@ -83,13 +83,50 @@ fn lines(glyphs: &[Glyph]) -> Vec<Line> {
         match &mut line {
             Some(current) if current.continues(glyph) => current.push(glyph),
             _ => {
+                let same_row = line.as_ref().is_some_and(|l| l.same_baseline(glyph));
                 lines.extend(line.take());
-                line = Some(Line::start(glyph));
+                let mut next = Line::start(glyph);
+                next.joins_previous = same_row;
+                line = Some(next);
             }
         }
     }
     lines.extend(line);
-    lines
+    rows_in_x_order(lines)
+}
+
+/// Joins the runs of one baseline that a writer emitted out of left-to-right
+/// order (a cell drawn after the one right of it): they are one row, read
+/// from left to right, not one line per cell in drawing order.
+fn rows_in_x_order(lines: Vec<Line>) -> Vec<Line> {
+    let mut out: Vec<Line> = Vec::with_capacity(lines.len());
+    let mut row: Vec<Line> = Vec::new();
+    for line in lines {
+        if !line.joins_previous && !row.is_empty() {
+            out.push(join_row(std::mem::take(&mut row)));
+        }
+        row.push(line);
+    }
+    if !row.is_empty() {
+        out.push(join_row(row));
+    }
+    out
+}
+
+fn join_row(mut runs: Vec<Line>) -> Line {
+    if runs.len() == 1 {
+        return runs.pop().expect("one run");
+    }
+    runs.sort_by(|a, b| a.x_start.total_cmp(&b.x_start));
+    let mut runs = runs.into_iter();
+    let mut row = runs.next().expect("two runs or more");
+    for run in runs {
+        row.text.push(' ');
+        row.text.push_str(&run.text);
+        row.x_end = row.x_end.max(run.x_end);
+        row.size = row.size.max(run.size);
+    }
+    row
 }
 
 struct Line {
@@ -99,6 +136,8 @@ struct Line {
     size: f32,
     x_end: f32,
     space_pending: bool,
+    /// Starts left of where the previous line ended, on its baseline.
+    joins_previous: bool,
 }
 
 impl Line {
@@ -112,13 +151,18 @@ impl Line {
             size: glyph.size,
             x_end: glyph.x1.max(glyph.x0),
             space_pending: false,
+            joins_previous: false,
         }
+    }
+
+    fn same_baseline(&self, glyph: &Glyph) -> bool {
+        (glyph.y - self.y).abs() <= SAME_LINE * self.size.max(glyph.size).max(1.0)
     }
 
     /// Same baseline (within tolerance) and not back to the left.
     fn continues(&self, glyph: &Glyph) -> bool {
         let size = self.size.max(glyph.size).max(1.0);
-        (glyph.y - self.y).abs() <= SAME_LINE * size && glyph.x0 >= self.x_end - SAME_LINE * size
+        self.same_baseline(glyph) && glyph.x0 >= self.x_end - SAME_LINE * size
     }
 
     fn push(&mut self, glyph: &Glyph) {
@@ -184,9 +228,21 @@ mod tests {
         let text = lines(&[
             ("行政许可", 0.0, 700.0),
             ("550", 300.0, 700.0),
-            ("行政处罚", 0.0, 700.5),
+            ("行政处罚", 0.0, 680.0),
         ]);
         assert_eq!(text, "行政许可 550\n行政处罚\n");
+    }
+
+    #[test]
+    fn cells_drawn_out_of_order_are_read_left_to_right() {
+        let text = lines(&[
+            ("规章", 0.0, 700.0),
+            ("19", 300.0, 700.0),
+            ("3", 200.0, 700.0),
+            ("2", 250.0, 700.0),
+            ("行政规范性文件", 0.0, 680.0),
+        ]);
+        assert_eq!(text, "规章 3 2 19\n行政规范性文件\n");
     }
 
     #[test]
