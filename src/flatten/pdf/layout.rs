@@ -32,27 +32,25 @@ pub fn write_lines(glyphs: &[Glyph], out: &mut String) {
         .fold(f32::NEG_INFINITY, f32::max);
     let (middle, width) = ((left + right) / 2.0, right - left);
     let title = |line: &Line| {
-        let line_middle = (line.x_start + line.x_end) / 2.0;
+        let (start, end) = (line.x_start(), line.x_end());
         line.size >= HEADING * body
             && line.size >= 0.95 * largest
-            && (line_middle - middle).abs() <= 0.05 * width
-            && line.x_end - line.x_start < 0.9 * width
+            && ((start + end) / 2.0 - middle).abs() <= 0.05 * width
+            && end - start < 0.9 * width
     };
-    let mut previous: Option<Line> = None;
+    let mut previous_is_title = false;
     for line in lines {
-        match &mut previous {
-            Some(heading) if title(heading) && title(&line) => {
-                heading.text.push_str(&line.text);
-            }
-            _ => {
-                if let Some(done) = previous.replace(line) {
-                    done.finish(out);
-                }
-            }
+        let is_title = title(&line);
+        // A title's next line continues it; any other line starts anew.
+        let continues_title = previous_is_title && is_title;
+        if !continues_title && !out.is_empty() {
+            out.push('\n');
         }
+        out.push_str(&line.text());
+        previous_is_title = is_title;
     }
-    if let Some(done) = previous {
-        done.finish(out);
+    if !out.is_empty() && !out.ends_with('\n') {
+        out.push('\n');
     }
 }
 
@@ -81,103 +79,102 @@ fn lines(glyphs: &[Glyph]) -> Vec<Line> {
             continue;
         }
         match &mut line {
-            Some(current) if current.continues(glyph) => current.push(glyph),
+            Some(current) if current.same_baseline(glyph) => current.push(glyph),
             _ => {
-                let same_row = line.as_ref().is_some_and(|l| l.same_baseline(glyph));
                 lines.extend(line.take());
-                let mut next = Line::start(glyph);
-                next.joins_previous = same_row;
-                line = Some(next);
+                line = Some(Line::start(glyph));
             }
         }
     }
     lines.extend(line);
-    rows_in_x_order(lines)
+    lines
 }
 
-/// Joins the runs of one baseline that a writer emitted out of left-to-right
-/// order (a cell drawn after the one right of it): they are one row, read
-/// from left to right, not one line per cell in drawing order.
-fn rows_in_x_order(lines: Vec<Line>) -> Vec<Line> {
-    let mut out: Vec<Line> = Vec::with_capacity(lines.len());
-    let mut row: Vec<Line> = Vec::new();
-    for line in lines {
-        if !line.joins_previous && !row.is_empty() {
-            out.push(join_row(std::mem::take(&mut row)));
-        }
-        row.push(line);
-    }
-    if !row.is_empty() {
-        out.push(join_row(row));
-    }
-    out
-}
-
-fn join_row(mut runs: Vec<Line>) -> Line {
-    if runs.len() == 1 {
-        return runs.pop().expect("one run");
-    }
-    runs.sort_by(|a, b| a.x_start.total_cmp(&b.x_start));
-    let mut runs = runs.into_iter();
-    let mut row = runs.next().expect("two runs or more");
-    for run in runs {
-        row.text.push(' ');
-        row.text.push_str(&run.text);
-        row.x_end = row.x_end.max(run.x_end);
-        row.size = row.size.max(run.size);
-    }
-    row
-}
-
+/// Glyphs of one baseline, in runs separated by cell gaps.
 struct Line {
-    text: String,
-    x_start: f32,
+    runs: Vec<Run>,
     y: f32,
     size: f32,
-    x_end: f32,
     space_pending: bool,
-    /// Starts left of where the previous line ended, on its baseline.
-    joins_previous: bool,
+}
+
+/// Glyphs set one after the other: a cell's text, or a word.
+struct Run {
+    text: String,
+    x_start: f32,
+    x_end: f32,
+}
+
+impl Run {
+    fn start(glyph: &Glyph) -> Run {
+        Run {
+            text: glyph.ch.to_string(),
+            x_start: glyph.x0,
+            x_end: glyph.x1.max(glyph.x0),
+        }
+    }
 }
 
 impl Line {
     fn start(glyph: &Glyph) -> Line {
-        let mut text = String::new();
-        text.push(glyph.ch);
         Line {
-            text,
-            x_start: glyph.x0,
+            runs: vec![Run::start(glyph)],
             y: glyph.y,
             size: glyph.size,
-            x_end: glyph.x1.max(glyph.x0),
             space_pending: false,
-            joins_previous: false,
         }
+    }
+
+    fn x_start(&self) -> f32 {
+        self.runs
+            .iter()
+            .map(|r| r.x_start)
+            .fold(f32::INFINITY, f32::min)
+    }
+
+    fn x_end(&self) -> f32 {
+        self.runs
+            .iter()
+            .map(|r| r.x_end)
+            .fold(f32::NEG_INFINITY, f32::max)
     }
 
     fn same_baseline(&self, glyph: &Glyph) -> bool {
         (glyph.y - self.y).abs() <= SAME_LINE * self.size.max(glyph.size).max(1.0)
     }
 
-    /// Same baseline (within tolerance) and not back to the left.
-    fn continues(&self, glyph: &Glyph) -> bool {
-        let size = self.size.max(glyph.size).max(1.0);
-        self.same_baseline(glyph) && glyph.x0 >= self.x_end - SAME_LINE * size
-    }
-
+    /// Adds a glyph of this baseline: to the current run when it follows it,
+    /// else as a new run. A glyph left of where the run ended starts a run
+    /// too: writers may draw a row's cells in any order, and the runs are
+    /// read left to right in the end.
     fn push(&mut self, glyph: &Glyph) {
-        let gap = glyph.x0 - self.x_end;
-        if self.space_pending || gap > CELL_GAP * self.size.max(glyph.size) {
-            self.text.push(' ');
+        let size = self.size.max(glyph.size).max(1.0);
+        let run = self.runs.last_mut().expect("a line has a run");
+        let gap = glyph.x0 - run.x_end;
+        if gap > CELL_GAP * size || gap < -SAME_LINE * size {
+            self.runs.push(Run::start(glyph));
+        } else {
+            if self.space_pending {
+                run.text.push(' ');
+            }
+            run.text.push(glyph.ch);
+            run.x_end = run.x_end.max(glyph.x1.max(glyph.x0));
         }
         self.space_pending = false;
-        self.text.push(glyph.ch);
-        self.x_end = self.x_end.max(glyph.x1.max(glyph.x0));
     }
 
-    fn finish(self, out: &mut String) {
-        out.push_str(&self.text);
-        out.push('\n');
+    /// The line's text, its runs from left to right.
+    fn text(&self) -> String {
+        let mut runs: Vec<&Run> = self.runs.iter().collect();
+        runs.sort_by(|a, b| a.x_start.total_cmp(&b.x_start));
+        let mut text = String::new();
+        for run in runs {
+            if !text.is_empty() {
+                text.push(' ');
+            }
+            text.push_str(&run.text);
+        }
+        text
     }
 }
 
