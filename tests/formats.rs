@@ -271,30 +271,43 @@ fn pdf(content: &[u8], stream_dict: &str, extra: &[String]) -> Vec<u8> {
 const FONT: &str = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>";
 
 #[test]
-fn a_hand_made_pdf_is_read_through_the_text_pipeline() {
-    // Latin digits in a standard font, placed row by row as a table would be.
-    let content = b"BT /F1 10 Tf 50 700 Td (Hello) Tj 200 0 Td (1) Tj 60 0 Td (23) Tj ET";
-    let report = extract(&pdf(
-        content,
-        "",
-        &[
-            "<< /Type /XObject /Subtype /Image /Width 1 /Height 1 >>".into(),
-            FONT.into(),
-        ],
-    ));
-    // Too little text for a report: named as such, and read without error.
-    assert_eq!(report.status, Status::NotAReport);
-    assert_eq!(report.source.format.as_deref(), Some("pdf"));
+fn a_hand_made_pdf_is_laid_out_by_glyph_position() {
+    // A number set 2 pt below its label stays on its row; a row whose cells
+    // are drawn right to left is read left to right.
+    let content = b"BT /F1 10 Tf 1 0 0 1 50 700 Tm (Licensing decisions) Tj \
+        1 0 0 1 300 698 Tm (24421) Tj \
+        1 0 0 1 50 680 Tm (Punishment decisions) Tj 1 0 0 1 350 680 Tm (12) Tj \
+        1 0 0 1 300 680 Tm (9373) Tj ET";
     let text = xxgk::flatten::pdf::read_text(
         &pdf(content, "", &["<< >>".into(), FONT.into()]),
         Default::default(),
     )
-    .err();
-    // Five letters and three digits: under the text a report needs.
-    assert!(matches!(
-        text,
-        Some(xxgk::flatten::pdf::Unreadable::Empty { .. })
+    .expect("a readable PDF");
+    assert_eq!(
+        text.text,
+        "Licensing decisions 24421\nPunishment decisions 9373 12\n"
+    );
+    assert_eq!(text.pages, 1);
+
+    // A CID font without a `/ToUnicode` map: its codes have no known text.
+    let cid_font = "<< /Type /Font /Subtype /Type0 /BaseFont /X /Encoding /Identity-H \
+                    /DescendantFonts [<< /Type /Font /Subtype /CIDFontType2 >>] >>";
+    let codes = format!("BT /F1 10 Tf 50 700 Td <{}> Tj ET", "0011".repeat(40));
+    let report = extract(&pdf(
+        codes.as_bytes(),
+        "",
+        &["<< >>".into(), cid_font.into()],
     ));
+    assert_eq!(report.status, Status::NotAReport);
+    assert!(
+        report
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains("cannot be decoded"),
+        "{:?}",
+        report.reason
+    );
 }
 
 #[test]
