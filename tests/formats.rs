@@ -345,7 +345,22 @@ fn hostile_pdfs_end_within_their_caps() {
     }
     many.extend_from_slice(b"ET");
     let many = pdf(&many, "", &["<< >>".into(), FONT.into()]);
+    // 1,500 distinct fonts, each set once. The font dictionaries go in place
+    // of the page's one font; the shifted offsets make lopdf rebuild the
+    // cross-reference table, as it does for damaged files.
+    let fonts: String = (0..1_500)
+        .map(|i| format!("/F{i} << /Type /Font /Subtype /Type1 /BaseFont /B{i} >> "))
+        .collect();
+    let sets: String = (0..1_500).map(|i| format!("/F{i} 9 Tf (x) Tj ")).collect();
+    let many_fonts = String::from_utf8_lossy(&pdf(
+        format!("BT {sets}ET").as_bytes(),
+        "",
+        &["<< >>".into(), FONT.into()],
+    ))
+    .replace("/Font << /F1 6 0 R >>", &format!("/Font << {fonts}>>"))
+    .into_bytes();
     for (label, bytes, words) in [
+        ("many fonts", many_fonts, "more than 1000 fonts"),
         ("recursive form", recursive, "no text"),
         ("content bomb", bomb, "too big"),
         ("nesting", nested, "no text"),

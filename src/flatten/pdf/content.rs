@@ -244,10 +244,10 @@ impl<'a, 'b> Interpreter<'a, 'b> {
             "Ts" => self.state.rise = num(0).unwrap_or(0.0),
             "Tf" => {
                 self.state.size = num(1).unwrap_or(0.0);
-                self.state.font = args
-                    .first()
-                    .and_then(|o| o.as_name().ok())
-                    .and_then(|name| self.font(resources, name));
+                self.state.font = match args.first().and_then(|o| o.as_name().ok()) {
+                    Some(name) => self.font(resources, name)?,
+                    None => None,
+                };
             }
             "Tj" => self.show_operand(args.first())?,
             "'" => {
@@ -295,15 +295,34 @@ impl<'a, 'b> Interpreter<'a, 'b> {
         self.text_matrix = Matrix::translate(tx, 0.0).then(&self.text_matrix);
     }
 
-    fn font(&mut self, resources: Resources<'a>, name: &[u8]) -> Option<Rc<Font<'a>>> {
-        let dict = resources.lookup(self.doc, b"Font", name)?.as_dict().ok()?;
+    /// The font a resource name stands for, loaded on first use. Loading
+    /// parses the font's maps, so it is counted and timed: a file naming
+    /// thousands of fonts ends as too big, not as minutes of parsing.
+    fn font(
+        &mut self,
+        resources: Resources<'a>,
+        name: &[u8],
+    ) -> Result<Option<Rc<Font<'a>>>, Unreadable> {
+        let Some(dict) = resources
+            .lookup(self.doc, b"Font", name)
+            .and_then(|o| o.as_dict().ok())
+        else {
+            return Ok(None);
+        };
         let key = dict as *const Dictionary as usize;
         if let Some(font) = self.fonts.get(&key) {
-            return Some(Rc::clone(font));
+            return Ok(Some(Rc::clone(font)));
+        }
+        if self.fonts.len() >= self.limits.max_fonts {
+            return Err(Unreadable::TooBig(format!(
+                "more than {} fonts",
+                self.limits.max_fonts
+            )));
         }
         let font = Rc::new(Font::load(dict, self.doc, self.limits));
+        self.budget.check_time()?;
         self.fonts.insert(key, Rc::clone(&font));
-        Some(font)
+        Ok(Some(font))
     }
 
     fn show_operand(&mut self, operand: Option<&Object>) -> Result<(), Unreadable> {

@@ -34,6 +34,8 @@ pub struct Limits {
     pub max_state_depth: usize,
     /// Entries of one font's width table.
     pub max_width_entries: usize,
+    /// Distinct fonts of one document (each has maps to parse).
+    pub max_fonts: usize,
     /// Wall-clock time for one document.
     pub max_time: Duration,
 }
@@ -50,6 +52,7 @@ impl Default for Limits {
             max_form_depth: 8,
             max_state_depth: 256,
             max_width_entries: 70_000,
+            max_fonts: 1_000,
             max_time: Duration::from_secs(5),
         }
     }
