@@ -289,6 +289,21 @@ fn a_hand_made_pdf_is_laid_out_by_glyph_position() {
     );
     assert_eq!(text.pages, 1);
 
+    // The same rows on a landscape table turned a quarter turn on the page.
+    let turned = b"BT /F1 10 Tf 0 1 -1 0 100 50 Tm (Licensing decisions) Tj \
+        0 1 -1 0 102 300 Tm (24421) Tj \
+        0 1 -1 0 120 50 Tm (Punishment decisions) Tj 0 1 -1 0 120 350 Tm (12) Tj \
+        0 1 -1 0 120 300 Tm (9373) Tj ET";
+    let text = xxgk::flatten::pdf::read_text(
+        &pdf(turned, "", &["<< >>".into(), FONT.into()]),
+        Default::default(),
+    )
+    .expect("a readable PDF");
+    assert_eq!(
+        text.text,
+        "Licensing decisions 24421\nPunishment decisions 9373 12\n"
+    );
+
     // A CID font without a `/ToUnicode` map: its codes have no known text.
     let cid_font = "<< /Type /Font /Subtype /Type0 /BaseFont /X /Encoding /Identity-H \
                     /DescendantFonts [<< /Type /Font /Subtype /CIDFontType2 >>] >>";

@@ -67,6 +67,41 @@ impl Matrix {
     }
 }
 
+/// Which way text runs on the page, to the nearest quarter turn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Turn {
+    None,
+    /// Text running up the page.
+    Quarter,
+    Half,
+    /// Text running down the page.
+    ThreeQuarters,
+}
+
+impl Turn {
+    /// From the direction a glyph advances in.
+    fn of(m: &Matrix) -> Turn {
+        let [a, b, ..] = m.0;
+        if a.abs() >= b.abs() {
+            if a >= 0.0 { Turn::None } else { Turn::Half }
+        } else if b > 0.0 {
+            Turn::Quarter
+        } else {
+            Turn::ThreeQuarters
+        }
+    }
+
+    /// A page point in the frame where this text runs left to right with y up.
+    fn upright(self, (x, y): (f32, f32)) -> (f32, f32) {
+        match self {
+            Turn::None => (x, y),
+            Turn::Quarter => (y, -x),
+            Turn::Half => (-x, -y),
+            Turn::ThreeQuarters => (-y, x),
+        }
+    }
+}
+
 #[derive(Clone)]
 struct GraphicsState<'a> {
     ctm: Matrix,
@@ -350,7 +385,11 @@ impl<'a, 'b> Interpreter<'a, 'b> {
         for code in font.codes(bytes) {
             self.budget.charge_glyph()?;
             let to_page = render.then(&self.text_matrix).then(&self.state.ctm);
-            let (x0, y) = to_page.apply(0.0, 0.0);
+            // Text turned a quarter or half turn (a landscape table on a
+            // portrait page) is read in its own frame, where it runs left
+            // to right like any other line.
+            let turn = Turn::of(&to_page);
+            let (x0, y) = turn.upright(to_page.apply(0.0, 0.0));
             let size = to_page.0[2].hypot(to_page.0[3]);
             let spacing = self.state.char_spacing
                 + if code.is_space_byte {
@@ -360,10 +399,12 @@ impl<'a, 'b> Interpreter<'a, 'b> {
                 };
             let tx = (code.width / 1000.0 * self.state.size + spacing) * self.state.scale;
             self.advance(tx);
-            let (x1, _) = render
-                .then(&self.text_matrix)
-                .then(&self.state.ctm)
-                .apply(0.0, 0.0);
+            let (x1, _) = turn.upright(
+                render
+                    .then(&self.text_matrix)
+                    .then(&self.state.ctm)
+                    .apply(0.0, 0.0),
+            );
             self.scratch.clear();
             if !font.push_text(&code, &mut self.scratch) {
                 self.page.unmapped += 1;
@@ -460,6 +501,21 @@ fn matrix(args: &[Object]) -> Option<Matrix> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn turned_text_is_read_in_its_own_frame() {
+        // Text running up the page: advancing one unit moves y up by one.
+        let up = Matrix([0.0, 1.0, -1.0, 0.0, 100.0, 200.0]);
+        let turn = Turn::of(&up);
+        assert_eq!(turn, Turn::Quarter);
+        let (x0, _) = turn.upright(up.apply(0.0, 0.0));
+        let (x1, _) = turn.upright(up.apply(1.0, 0.0));
+        assert_eq!(x1 - x0, 1.0);
+        // The next line (one unit below in text space) is lower in the frame.
+        let (_, y0) = turn.upright(up.apply(0.0, 0.0));
+        let (_, y1) = turn.upright(up.apply(0.0, -1.0));
+        assert_eq!(y1 - y0, -1.0);
+    }
 
     #[test]
     fn matrices_compose_in_pdf_order() {
