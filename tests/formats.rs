@@ -273,36 +273,35 @@ const FONT: &str = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>";
 #[test]
 fn a_hand_made_pdf_is_laid_out_by_glyph_position() {
     // A number set 2 pt below its label stays on its row; a row whose cells
-    // are drawn right to left is read left to right.
-    let content = b"BT /F1 10 Tf 1 0 0 1 50 700 Tm (Licensing decisions) Tj \
-        1 0 0 1 300 698 Tm (24421) Tj \
-        1 0 0 1 50 680 Tm (Punishment decisions) Tj 1 0 0 1 350 680 Tm (12) Tj \
-        1 0 0 1 300 680 Tm (9373) Tj ET";
-    let text = xxgk::flatten::pdf::read_text(
-        &pdf(content, "", &["<< >>".into(), FONT.into()]),
-        Default::default(),
-    )
-    .expect("a readable PDF");
-    assert_eq!(
-        text.text,
-        "Licensing decisions 24421\nPunishment decisions 9373 12\n"
-    );
-    assert_eq!(text.pages, 1);
-
-    // The same rows on a landscape table turned a quarter turn on the page.
-    let turned = b"BT /F1 10 Tf 0 1 -1 0 100 50 Tm (Licensing decisions) Tj \
-        0 1 -1 0 102 300 Tm (24421) Tj \
-        0 1 -1 0 120 50 Tm (Punishment decisions) Tj 0 1 -1 0 120 350 Tm (12) Tj \
-        0 1 -1 0 120 300 Tm (9373) Tj ET";
-    let text = xxgk::flatten::pdf::read_text(
-        &pdf(turned, "", &["<< >>".into(), FONT.into()]),
-        Default::default(),
-    )
-    .expect("a readable PDF");
-    assert_eq!(
-        text.text,
-        "Licensing decisions 24421\nPunishment decisions 9373 12\n"
-    );
+    // are drawn right to left is read left to right. `{m}` is the rotation
+    // part of the text matrix: upright, then a quarter turn (a landscape
+    // table on a portrait page), where the rows' offsets swap axes.
+    for (m, rows) in [
+        (
+            "1 0 0 1",
+            [(50, 700), (300, 698), (50, 680), (350, 680), (300, 680)],
+        ),
+        (
+            "0 1 -1 0",
+            [(100, 50), (102, 300), (120, 50), (120, 350), (120, 300)],
+        ),
+    ] {
+        let [a, b, c, d, e] = rows.map(|(x, y)| format!("{m} {x} {y} Tm"));
+        let content = format!(
+            "BT /F1 10 Tf {a} (Licensing decisions) Tj {b} (24421) Tj \
+             {c} (Punishment decisions) Tj {d} (12) Tj {e} (9373) Tj ET"
+        );
+        let text = xxgk::flatten::pdf::read_text(
+            &pdf(content.as_bytes(), "", &["<< >>".into(), FONT.into()]),
+            Default::default(),
+        )
+        .expect("a readable PDF");
+        assert_eq!(
+            text.text, "Licensing decisions 24421\nPunishment decisions 9373 12\n",
+            "{m}"
+        );
+        assert_eq!(text.pages, 1);
+    }
 
     // A CID font without a `/ToUnicode` map: its codes have no known text.
     let cid_font = "<< /Type /Font /Subtype /Type0 /BaseFont /X /Encoding /Identity-H \
