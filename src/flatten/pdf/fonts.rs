@@ -89,9 +89,6 @@ impl<'a> Font<'a> {
             Ok(encoding @ (Encoding::OneByteEncoding(_) | Encoding::Differences(_))) => {
                 Fallback::Simple(encoding)
             }
-            Ok(Encoding::SimpleEncoding(b"WinAnsiEncoding")) => {
-                Fallback::Simple(Encoding::SimpleEncoding(b"WinAnsiEncoding"))
-            }
             _ => Fallback::None,
         };
         let first = dict
