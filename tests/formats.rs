@@ -303,6 +303,19 @@ fn a_hand_made_pdf_is_laid_out_by_glyph_position() {
         assert_eq!(text.pages, 1);
     }
 
+    // A page that is one inline image: a scan.
+    let scan = b"q 595 0 0 842 0 0 cm BI /W 1 /H 1 /CS /G /BPC 8 ID \x80 EI Q";
+    let report = extract(&pdf(scan, "", &["<< >>".into(), FONT.into()]));
+    assert!(
+        report
+            .reason
+            .as_deref()
+            .unwrap()
+            .starts_with("a scanned PDF"),
+        "{:?}",
+        report.reason
+    );
+
     // A CID font without a `/ToUnicode` map: its codes have no known text.
     let cid_font = "<< /Type /Font /Subtype /Type0 /BaseFont /X /Encoding /Identity-H \
                     /DescendantFonts [<< /Type /Font /Subtype /CIDFontType2 >>] >>";

@@ -314,8 +314,8 @@ impl<'a, 'b> Interpreter<'a, 'b> {
                     self.draw_xobject(resources, name, depth)?;
                 }
             }
-            // Inline images (BI … ID … EI).
-            "BI" | "EI" => self.page.images += usize::from(op.operator == "EI"),
+            // An inline image (BI … ID … EI): lopdf parses it as one `BI`.
+            "BI" => self.page.images += 1,
             _ => {}
         }
         Ok(())
