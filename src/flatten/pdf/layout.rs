@@ -38,20 +38,109 @@ pub fn write_lines(glyphs: &[Glyph], out: &mut String) {
             && ((start + end) / 2.0 - middle).abs() <= 0.05 * width
             && end - start < 0.9 * width
     };
-    let mut previous_is_title = false;
+    let margins = Margins::of(&lines);
+    let mut previous: Option<(Line, bool)> = None;
     for line in lines {
         let is_title = title(&line);
-        // A title's next line continues it; any other line starts anew.
-        let continues_title = previous_is_title && is_title;
-        if !continues_title && !out.is_empty() {
+        // A title's next line continues it, and so does the next line of a
+        // wrapped paragraph; any other line starts anew.
+        let continues = previous.as_ref().is_some_and(|(before, was_title)| {
+            (*was_title && is_title) || margins.wraps_into(before, &line)
+        });
+        let text = line.text();
+        if continues {
+            let joins_words = out.ends_with(|c: char| c.is_ascii_alphanumeric())
+                && text.starts_with(|c: char| c.is_ascii_alphanumeric());
+            if joins_words {
+                out.push(' ');
+            }
+        } else if !out.is_empty() {
             out.push('\n');
         }
-        out.push_str(&line.text());
-        previous_is_title = is_title;
+        out.push_str(&text);
+        previous = Some((line, is_title));
     }
     if !out.is_empty() && !out.ends_with('\n') {
         out.push('\n');
     }
+}
+
+/// Where the page's paragraphs start and end: the left and right edges most
+/// lines of prose share (justified prose fills its lines to the right edge).
+struct Margins {
+    left: Option<f32>,
+    right: Option<f32>,
+}
+
+impl Margins {
+    fn of(lines: &[Line]) -> Margins {
+        let prose: Vec<&Line> = lines
+            .iter()
+            .filter(|l| l.is_prose() && l.is_long())
+            .collect();
+        Margins {
+            left: most_common(prose.iter().map(|l| l.x_start())),
+            right: most_common(prose.iter().map(|l| l.x_end())),
+        }
+    }
+
+    /// `next` continues the paragraph of `line`: `line` is a full line of
+    /// prose that does not end a sentence, and `next` is the line below it,
+    /// in the same size, starting at the margin (a new paragraph is indented)
+    /// and not a heading.
+    fn wraps_into(&self, line: &Line, next: &Line) -> bool {
+        let (Some(left), Some(right)) = (self.left, self.right) else {
+            return false;
+        };
+        let size = line.size.max(1.0);
+        let text = line.text();
+        let next_text = next.text();
+        line.is_prose()
+            && line.is_long()
+            && next.is_prose()
+            && (line.size - next.size).abs() <= 0.05 * size
+            && (line.x_end() - right).abs() <= size
+            && (next.x_start() - left).abs() <= 0.5 * size
+            && (0.0..=2.5 * size).contains(&(line.y - next.y))
+            && !text.ends_with(['。', '！', '？', '；', '：', ':', ';'])
+            && !starts_heading(&next_text)
+    }
+}
+
+/// `一、`, `（一）`, `(1)`, `1.`, `1、`: how section and item headings begin.
+fn starts_heading(text: &str) -> bool {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some('（' | '(') => true,
+        Some(c) if "一二三四五六七八九十".contains(c) || c.is_ascii_digit() => {
+            let rest: String = chars
+                .take_while(|c| !matches!(c, '、' | '.' | '．'))
+                .collect();
+            rest.chars().count() < 3
+                && rest
+                    .chars()
+                    .all(|c| "一二三四五六七八九十".contains(c) || c.is_ascii_digit())
+                && text.contains(['、', '.', '．'])
+        }
+        _ => false,
+    }
+}
+
+/// The value most of `values` share, to the nearest point.
+fn most_common(values: impl Iterator<Item = f32>) -> Option<f32> {
+    let mut counts: Vec<(i64, usize)> = Vec::new();
+    for v in values.filter(|v| v.is_finite()) {
+        let key = v.round() as i64;
+        match counts.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((key, 1)),
+        }
+    }
+    counts
+        .into_iter()
+        .max_by_key(|&(_, n)| n)
+        .filter(|&(_, n)| n >= 3)
+        .map(|(k, _)| k as f32)
 }
 
 /// The size most of the page's glyphs are set in.
@@ -123,6 +212,21 @@ impl Line {
             size: glyph.size,
             space_pending: false,
         }
+    }
+
+    /// Text, not a table row: no run after the first is a value (a number,
+    /// or a mark standing for none).
+    fn is_prose(&self) -> bool {
+        self.runs.iter().skip(1).all(|run| {
+            !run.text.chars().all(|c| {
+                c.is_ascii_digit() || matches!(c, '.' | ',' | '%' | '/' | '-' | '—' | '－' | '／')
+            })
+        })
+    }
+
+    /// Twenty characters or more wide: a line of prose, not a table heading.
+    fn is_long(&self) -> bool {
+        self.x_end() - self.x_start() >= 20.0 * self.size.max(1.0)
     }
 
     fn x_start(&self) -> f32 {
@@ -286,6 +390,34 @@ mod tests {
         let mut out = String::new();
         write_lines(&g, &mut out);
         assert_eq!(out.lines().count(), 4, "{out}");
+    }
+
+    #[test]
+    fn wrapped_prose_is_joined_and_tables_headings_and_new_paragraphs_are_not() {
+        let full = "政府信息公开工作年度报告政府信息公开工作年度报告政府信息公";
+        let g = glyphs(&[
+            // An indented first line, two full lines, the paragraph's end.
+            ("一、总体情况", 20.0, 800.0),
+            (&full[3 * 2..], 20.0, 780.0),
+            (full, 0.0, 765.0),
+            (full, 0.0, 750.0),
+            ("开。", 0.0, 735.0),
+            // A full line before a heading at the margin.
+            (full, 0.0, 720.0),
+            ("二、主动公开", 0.0, 705.0),
+            // A full line before a table row.
+            (full, 0.0, 690.0),
+            ("规章", 0.0, 675.0),
+            ("3", 200.0, 675.0),
+        ]);
+        let mut out = String::new();
+        write_lines(&g, &mut out);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 6, "{out}");
+        assert_eq!(lines[0], "一、总体情况");
+        assert!(lines[1].ends_with("开。") && lines[1].starts_with(&full[6..]));
+        assert_eq!(lines[3], "二、主动公开");
+        assert_eq!(lines[5], "规章 3");
     }
 
     #[test]
