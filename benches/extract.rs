@@ -114,7 +114,7 @@ fn sample_files(dir: &str, keep: impl Fn(&str) -> bool) -> Vec<PathBuf> {
 
 fn samples() -> Vec<PathBuf> {
     sample_files("samples", |name| {
-        name.ends_with(".html") || (name.ends_with(".txt") && !name.ends_with(".source.txt"))
+        name.ends_with(".html") || name.ends_with(".txt")
     })
 }
 

@@ -128,6 +128,8 @@ pub fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
         (b"\x1F\x8B", "gzip-compressed data"),
         (b"Rar!", "a RAR archive"),
         (b"\x7FELF", "an executable"),
+        // Text, but a word processor's markup around it, not a page or a dump.
+        (b"{\\rtf", "an RTF document"),
     ];
     if let Some((_, kind)) = MAGIC.iter().find(|(magic, _)| bytes.starts_with(magic)) {
         return Some(kind);
@@ -210,6 +212,7 @@ mod tests {
     fn binary_kinds() {
         assert_eq!(binary_kind(b"%PDF-1.7 ..."), Some("a PDF document"));
         assert_eq!(binary_kind(b"abc\0def"), Some("binary data"));
+        assert_eq!(binary_kind(br"{\rtf1\ansi 2023"), Some("an RTF document"));
         assert_eq!(binary_kind("普通文本\n".as_bytes()), None);
         assert_eq!(binary_kind(&gbk("普通文本")), None);
     }

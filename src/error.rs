@@ -10,6 +10,12 @@ use std::path::PathBuf;
 pub enum Error {
     #[error("{}: no such file", path.display())]
     NotFound { path: PathBuf },
+    /// A URL given where a file was expected.
+    #[error(
+        "{url}: a URL, not a file: extract reads saved pages; to fetch it, \
+         run `echo '{url}' | xxgk crawl - -o reports.jsonl`"
+    )]
+    Url { url: String },
     #[error("{}: is a directory; give the report files inside it", path.display())]
     IsDirectory { path: PathBuf },
     #[error("{}: cannot read: {cause}", path.display())]
@@ -26,6 +32,9 @@ impl Error {
     pub fn reading(path: impl Into<PathBuf>, source: io::Error) -> Self {
         let path = path.into();
         match source.kind() {
+            io::ErrorKind::NotFound if looks_like_url(&path) => Error::Url {
+                url: path.display().to_string(),
+            },
             io::ErrorKind::NotFound => Error::NotFound { path },
             io::ErrorKind::IsADirectory => Error::IsDirectory { path },
             _ => Error::Read {
@@ -34,6 +43,12 @@ impl Error {
             },
         }
     }
+}
+
+/// `http://…` / `https://…`: what a user pastes when they mean a page.
+fn looks_like_url(path: &std::path::Path) -> bool {
+    let text = path.to_string_lossy().to_ascii_lowercase();
+    text.starts_with("http://") || text.starts_with("https://")
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

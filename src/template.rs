@@ -399,6 +399,175 @@ pub const MARKERS_2019: &[&str] = &[
     "采购总金额",
 ];
 
+/// The Chinese name of a cell as the template prints it, one level per
+/// heading joined by `.`: the table's section numeral, the row's label (under
+/// its group), the column's label (under its group), e.g.
+/// `三.（三）不予公开.6.属于四类过程性信息.总计`. Unique per cell and fixed,
+/// so it can stand for the key in a CSV header. Where the templates word a
+/// shared cell differently (2019's 处理决定数量), the 2021 wording is used.
+pub fn cell_label(table: &str, row: &str, column: &str) -> Option<String> {
+    let (numeral, _) = table_label(table)?;
+    let row = match (row, column) {
+        // The 2019 template calls them 规范性文件; its columns are its own.
+        ("normative_documents", "new_made" | "new_published" | "total_published") => "规范性文件",
+        _ => row_label(row)?,
+    };
+    Some(format!("{numeral}.{row}.{}", column_label(column)?))
+}
+
+/// A table's section numeral and heading in the template.
+pub fn table_label(table: &str) -> Option<(&'static str, &'static str)> {
+    Some(match table {
+        "active_disclosure" => ("二", "主动公开政府信息情况"),
+        "applications" => ("三", "收到和处理政府信息公开申请情况"),
+        "review_litigation" => ("四", "政府信息公开行政复议、行政诉讼情况"),
+        _ => return None,
+    })
+}
+
+/// A row's label in the template (2021 wording), under its group if it has one.
+pub fn row_label(row: &str) -> Option<&'static str> {
+    ROW_LABELS.iter().find(|(k, _)| *k == row).map(|(_, l)| *l)
+}
+
+/// A column's label in the template (2021 wording), under its group if it has one.
+pub fn column_label(column: &str) -> Option<&'static str> {
+    COLUMN_LABELS
+        .iter()
+        .find(|(k, _)| *k == column)
+        .map(|(_, l)| *l)
+}
+
+const ROW_LABELS: &[(&str, &str)] = &[
+    // 二
+    ("regulations", "规章"),
+    ("normative_documents", "行政规范性文件"),
+    ("licensing", "行政许可"),
+    ("other_services", "其他对外管理服务事项"),
+    ("punishment", "行政处罚"),
+    ("coercion", "行政强制"),
+    ("fees", "行政事业性收费"),
+    ("procurement", "政府集中采购"),
+    // 三
+    ("new_received", "一、本年新收政府信息公开申请数量"),
+    ("carried_over", "二、上年结转政府信息公开申请数量"),
+    ("granted", "（一）予以公开"),
+    (
+        "partially_granted",
+        "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+    ),
+    ("denied_subtotal", "（三）不予公开.小计"),
+    ("denied_state_secret", "（三）不予公开.1.属于国家秘密"),
+    (
+        "denied_prohibited_by_law",
+        "（三）不予公开.2.其他法律行政法规禁止公开",
+    ),
+    (
+        "denied_security_stability",
+        "（三）不予公开.3.危及“三安全一稳定”",
+    ),
+    (
+        "denied_third_party_rights",
+        "（三）不予公开.4.保护第三方合法权益",
+    ),
+    (
+        "denied_internal_affairs",
+        "（三）不予公开.5.属于三类内部事务信息",
+    ),
+    (
+        "denied_process_information",
+        "（三）不予公开.6.属于四类过程性信息",
+    ),
+    (
+        "denied_law_enforcement_files",
+        "（三）不予公开.7.属于行政执法案卷",
+    ),
+    (
+        "denied_administrative_query",
+        "（三）不予公开.8.属于行政查询事项",
+    ),
+    ("unable_subtotal", "（四）无法提供.小计"),
+    (
+        "unable_not_held",
+        "（四）无法提供.1.本机关不掌握相关政府信息",
+    ),
+    (
+        "unable_needs_creation",
+        "（四）无法提供.2.没有现成信息需要另行制作",
+    ),
+    (
+        "unable_unclear_after_correction",
+        "（四）无法提供.3.补正后申请内容仍不明确",
+    ),
+    ("not_processed_subtotal", "（五）不予处理.小计"),
+    (
+        "not_processed_complaint",
+        "（五）不予处理.1.信访举报投诉类申请",
+    ),
+    ("not_processed_duplicate", "（五）不予处理.2.重复申请"),
+    (
+        "not_processed_publication",
+        "（五）不予处理.3.要求提供公开出版物",
+    ),
+    (
+        "not_processed_excessive",
+        "（五）不予处理.4.无正当理由大量反复申请",
+    ),
+    (
+        "not_processed_confirmation",
+        "（五）不予处理.5.要求行政机关确认或重新出具已获取信息",
+    ),
+    ("other_processing", "（六）其他处理"),
+    ("other_subtotal", "（六）其他处理.小计"),
+    (
+        "other_no_correction",
+        "（六）其他处理.1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+    ),
+    (
+        "other_unpaid_fee",
+        "（六）其他处理.2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+    ),
+    ("other_other", "（六）其他处理.3.其他"),
+    ("total_processed", "（七）总计"),
+    ("carried_forward", "四、结转下年度继续办理"),
+    // 四
+    ("review", "行政复议"),
+    ("litigation_direct", "行政诉讼.未经复议直接起诉"),
+    ("litigation_after_review", "行政诉讼.复议后起诉"),
+];
+
+const COLUMN_LABELS: &[(&str, &str)] = &[
+    // 二, template 2021
+    ("issued", "本年制发件数"),
+    ("repealed", "本年废止件数"),
+    ("in_force", "现行有效件数"),
+    ("decisions", "本年处理决定数量"),
+    ("amount_wan_yuan", "本年收费金额（单位：万元）"),
+    // 二, template 2019
+    ("new_made", "本年新制作数量"),
+    ("new_published", "本年新公开数量"),
+    ("total_published", "对外公开总数量"),
+    ("prev_year_items", "上一年项目数量"),
+    ("change", "本年增/减"),
+    ("projects", "采购项目数量"),
+    ("amount", "采购总金额"),
+    ("amount_unit", "采购总金额的单位"),
+    // 三
+    ("natural_person", "自然人"),
+    ("commercial_enterprise", "法人或其他组织.商业企业"),
+    ("research_institution", "法人或其他组织.科研机构"),
+    ("social_welfare_org", "法人或其他组织.社会公益组织"),
+    ("legal_service_org", "法人或其他组织.法律服务机构"),
+    ("other_org", "法人或其他组织.其他"),
+    (LEGAL_PERSON_SUBTOTAL, "法人或其他组织.小计"),
+    ("total", "总计"),
+    // 四
+    ("upheld", "结果维持"),
+    ("corrected", "结果纠正"),
+    ("other", "其他结果"),
+    ("pending", "尚未审结"),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -454,5 +623,30 @@ mod tests {
             "规章"
         );
         assert_eq!(strip_item_number("3.其他"), "其他");
+    }
+
+    #[test]
+    fn cells_have_the_templates_chinese_names() {
+        assert_eq!(
+            cell_label("applications", "denied_process_information", "total").as_deref(),
+            Some("三.（三）不予公开.6.属于四类过程性信息.总计")
+        );
+        assert_eq!(
+            cell_label("applications", "new_received", "commercial_enterprise").as_deref(),
+            Some("三.一、本年新收政府信息公开申请数量.法人或其他组织.商业企业")
+        );
+        assert_eq!(
+            cell_label("active_disclosure", "normative_documents", "new_made").as_deref(),
+            Some("二.规范性文件.本年新制作数量")
+        );
+        assert_eq!(
+            cell_label("active_disclosure", "normative_documents", "issued").as_deref(),
+            Some("二.行政规范性文件.本年制发件数")
+        );
+        assert_eq!(
+            cell_label("review_litigation", "litigation_after_review", "pending").as_deref(),
+            Some("四.行政诉讼.复议后起诉.尚未审结")
+        );
+        assert_eq!(cell_label("applications", "no_such_row", "total"), None);
     }
 }

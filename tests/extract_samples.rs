@@ -143,6 +143,11 @@ fn pingtan_trs_page_matches_truth() {
     assert_eq!(report.status, Status::Complete);
     assert_eq!(report.meta.year, Some(2024));
     assert!(report.checks.iter().all(|c| c.ok == Some(true)));
+    // The article slice has no title and no 发布机构 field: the agency is
+    // unknown, and the record says so (carry_chain needs it).
+    assert_eq!(report.meta.agency, None);
+    let codes: Vec<&str> = report.warnings.iter().map(|w| w.code.as_str()).collect();
+    assert_eq!(codes, ["no_agency"]);
 }
 
 #[test]
@@ -221,6 +226,154 @@ fn a_page_without_report_tables_is_not_a_report() {
     assert!(report.reason.as_deref().unwrap().contains("no table"));
 }
 
+/// Documents about reports that are not reports, decided by structure (no
+/// table of the template, no report sections with text under them): each is
+/// `not_a_report` with its reason, and gives no metadata and no cell.
+#[test]
+fn documents_about_reports_are_not_reports() {
+    let names_a_report = "names an annual report but holds neither";
+    for (file, reason) in [
+        ("samples/not-reports/title-only.txt", names_a_report),
+        ("samples/not-reports/notice-2023.html", names_a_report),
+        ("samples/not-reports/news-meeting-2024.html", names_a_report),
+        ("samples/not-reports/contents-2023.txt", names_a_report),
+        (
+            "samples/not-reports/guide.html",
+            "no table of the report template and no report sections",
+        ),
+        (
+            "samples/not-reports/summary-2023.html",
+            "sections without any table of the template: a summary or excerpt of a 2023 report",
+        ),
+        (
+            "samples/not-reports/tables-as-images-2023.html",
+            "tables are given as images (3 image(s))",
+        ),
+        (
+            "samples/not-reports/report-2023.rtf",
+            "the input is an RTF document",
+        ),
+    ] {
+        let report = extract(file);
+        assert_eq!(
+            report.status,
+            Status::NotAReport,
+            "{file}: {:?}",
+            report.reason
+        );
+        let got = report.reason.as_deref().unwrap_or("");
+        assert!(got.contains(reason), "{file}: {got}");
+        assert!(report.cells().next().is_none(), "{file}");
+        assert_eq!(report.meta.agency, None, "{file}");
+        assert_eq!(report.meta.template, Template::Unknown, "{file}");
+    }
+}
+
+/// A document is a report when a cell of the template can be read from it,
+/// whatever its outline: a fragment holding two rows of table 二 under a
+/// report's title keeps its numbers.
+#[test]
+fn a_fragment_with_template_cells_is_a_report() {
+    let text = "某县2023年政府信息公开工作年度报告\n信息内容 本年处理决定数量\n\
+                行政处罚 3985758\n行政强制 88283\n";
+    let report = extract_bytes(text.as_bytes(), xxgk::Source::default(), None);
+    assert_eq!(report.status, Status::Partial, "{:?}", report.reason);
+    assert_eq!(report.meta.template, Template::T2021);
+    let number = |row| {
+        report
+            .cell("active_disclosure", row, "decisions")
+            .map(|n| n.to_string())
+    };
+    assert_eq!(number("punishment").as_deref(), Some("3985758"));
+    assert_eq!(number("coercion").as_deref(), Some("88283"));
+}
+
+/// A page that lays out the tables' row labels is a report even when none
+/// of its cells can be read (values lost, say): `partial`, with no table (no
+/// line of nulls in the tidy CSV) and a `no_cell_read` warning.
+#[test]
+fn a_page_with_the_tables_but_no_readable_cell_is_a_partial_report() {
+    let labels = [
+        "一、本年新收政府信息公开申请数量",
+        "二、上年结转政府信息公开申请数量",
+        "（一）予以公开",
+        "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+        "1.属于国家秘密",
+        "2.其他法律行政法规禁止公开",
+        "3.危及“三安全一稳定”",
+        "4.保护第三方合法权益",
+        "（七）总计",
+        "四、结转下年度继续办理",
+    ];
+    let text = format!(
+        "某县2023年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n{}\n",
+        labels.join("\n")
+    );
+    let report = extract_bytes(text.as_bytes(), xxgk::Source::default(), None);
+    assert_eq!(report.status, Status::Partial, "{:?}", report.reason);
+    assert!(report.cells().next().is_none());
+    assert!(report.warnings.iter().any(|w| w.code == "no_cell_read"));
+
+    // The same labels in a sentence are prose, not a table.
+    let prose = format!(
+        "某县2023年政府信息公开工作年度报告\n{}。\n",
+        labels.join("，")
+    );
+    let report = extract_bytes(prose.as_bytes(), xxgk::Source::default(), None);
+    assert_eq!(report.status, Status::NotAReport);
+}
+
+/// RTF is named whatever the text inside it: written with UTF-8 Chinese it
+/// used to be read as a text dump, agency `rtf1\ansi`.
+#[test]
+fn an_rtf_file_is_named_as_such() {
+    let rtf = "{\\rtf1\\ansi\\deff0 平潭综合实验区2023年政府信息公开工作年度报告\\par}";
+    let report = extract_bytes(rtf.as_bytes(), xxgk::Source::default(), None);
+    assert_eq!(report.status, Status::NotAReport);
+    assert_eq!(
+        report.reason.as_deref(),
+        Some("the input is an RTF document, not an HTML page or a text dump")
+    );
+}
+
+/// The notes beside the samples (`NAME.source.md`) describe pages, name
+/// their reports, even quote their labels and numbers: none is a report.
+#[test]
+fn the_samples_notes_are_not_reports() {
+    let mut notes = Vec::new();
+    for dir in ["samples", "samples/hard", "samples/not-reports"] {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.to_string_lossy().ends_with(".source.md") {
+                notes.push(path);
+            }
+        }
+    }
+    assert!(notes.len() >= 20, "{notes:?}");
+    for note in notes {
+        let report = extract_file(&note).unwrap();
+        assert_eq!(
+            report.status,
+            Status::NotAReport,
+            "{}: {:?}",
+            note.display(),
+            report.warnings
+        );
+        assert!(report.cells().next().is_none(), "{}", note.display());
+    }
+}
+
+/// A pre-2019 report has no template table but has its sections: it stays a
+/// report, `partial`, template `unknown`, and has no cell (so no tidy row).
+#[test]
+fn a_pre_2019_report_stays_partial_without_cells() {
+    let report = extract("samples/hard/12_pingtan-2018-oldformat.txt");
+    assert_eq!(report.status, Status::Partial);
+    assert_eq!(report.meta.template, Template::Unknown);
+    assert_eq!(report.meta.year, Some(2018));
+    assert!(report.cells().next().is_none());
+}
+
 #[test]
 fn missing_and_directory_paths_are_errors_naming_the_path() {
     let err = extract_file(Path::new("samples/no-such-report.html")).unwrap_err();
@@ -268,4 +421,36 @@ fn a_truncated_page_is_partial_and_keeps_what_it_has() {
         .find(|c| c.id == "applications.balance.total")
         .unwrap();
     assert_eq!(balance.ok, None, "{}", balance.detail);
+}
+
+/// The globs README gives (`samples/*.html samples/*.txt`, `samples/hard/*.txt`,
+/// `samples/variants/*`) pick up reports only: the notes beside the pages are
+/// named so that no such glob catches them.
+#[test]
+fn the_sample_globs_give_exactly_the_reports() {
+    let mut pages = Vec::new();
+    for (dir, extensions) in [
+        ("samples", &["html", "txt"][..]),
+        ("samples/hard", &["txt"][..]),
+        ("samples/variants", &["txt", "md"][..]),
+    ] {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+            if path.is_file() && extensions.contains(&ext) {
+                pages.push(path);
+            }
+        }
+    }
+    assert!(pages.len() >= 20, "{pages:?}");
+    for path in pages {
+        let report = extract_file(&path).unwrap();
+        assert!(
+            matches!(report.status, Status::Complete | Status::Partial),
+            "{}: {:?} {:?}",
+            path.display(),
+            report.status,
+            report.reason
+        );
+    }
 }

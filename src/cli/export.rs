@@ -9,7 +9,7 @@ use anyhow::{Context, bail};
 use clap::ValueEnum;
 use xxgk::Report;
 use xxgk::check::{CarryLink, carry_chain};
-use xxgk::export::{self, Format, Options, Output};
+use xxgk::export::{self, Format, Labels, Options, Output};
 
 /// Convert saved records (from `extract` or `crawl`) into a dataset.
 ///
@@ -46,12 +46,12 @@ use xxgk::export::{self, Format, Options, Output};
 #[command(
     verbatim_doc_comment,
     after_help = "Examples:\n  \
-xxgk export results.jsonl -o reports.csv                    # wide CSV for pandas / R\n  \
-xxgk export results.jsonl --excel -o reports.csv            # the same, for Excel\n  \
-xxgk export a.jsonl b.jsonl --format csv-long -o cells.csv --checks checks.csv\n  \
-xxgk extract samples/*.html --format jsonl | xxgk export - --format csv\n\n\
-In pandas: pd.read_csv(\"reports.csv\", dtype={\"meta.year\": \"Int64\"}) — numbers are read as\n\
-numbers; empty cells are NaN.\n\n\
+xxgk export results.jsonl -o reports.csv          # wide CSV, pandas / R\n  \
+xxgk export results.jsonl --excel -o reports.csv  # the same, for Excel\n  \
+xxgk export a.jsonl b.jsonl -f csv-long -o cells.csv --checks checks.csv\n  \
+xxgk extract saved/*.html -f jsonl | xxgk export - -f csv\n\n\
+Empty cells are null, never 0. For integer columns in pandas or R, read\n\
+with the types `xxgk columns` lists (README, \"Reading the CSVs\").\n\n\
 Exit codes: 0 written; 2 an input could not be read or the output could not be written\n\
 (nothing is written then)."
 )]
@@ -79,6 +79,30 @@ pub struct Args {
     /// (ok is true, false, or empty when the check could not be assessed).
     #[arg(long, value_name = "FILE")]
     checks: Option<PathBuf>,
+
+    /// Header of the wide CSV: the keys, or the template's Chinese labels
+    /// (`xxgk columns` lists both).
+    #[arg(long, value_enum, default_value = "keys")]
+    labels: HeaderLabels,
+}
+
+/// The header a wide CSV can have.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum HeaderLabels {
+    /// The keys: applications.new_received.natural_person.
+    #[default]
+    Keys,
+    /// The template's Chinese labels: 三.一、本年新收政府信息公开申请数量.自然人.
+    Zh,
+}
+
+impl From<HeaderLabels> for Labels {
+    fn from(l: HeaderLabels) -> Labels {
+        match l {
+            HeaderLabels::Keys => Labels::Keys,
+            HeaderLabels::Zh => Labels::Chinese,
+        }
+    }
 }
 
 /// The output layouts a user can name.
@@ -118,13 +142,19 @@ impl Destination {
     pub fn new(
         format: Format,
         output: Option<&Path>,
-        excel: bool,
+        options: Options,
         checks: Option<&Path>,
     ) -> anyhow::Result<Self> {
         let output = Output::from_arg(output);
         let checks = checks.map(|p| Output::from_arg(Some(p)));
-        if excel && !format.is_csv() {
+        if options.excel && !format.is_csv() {
             bail!("--excel applies to the CSV formats (csv, csv-long), not to JSON");
+        }
+        if options.labels != Labels::Keys && format != Format::Csv {
+            bail!(
+                "--labels names the columns of the wide CSV (--format csv); \
+                 for the other formats, `xxgk columns` maps each key to its label"
+            );
         }
         if output == Output::Stdout && checks == Some(Output::Stdout) {
             bail!(
@@ -134,7 +164,7 @@ impl Destination {
         Ok(Destination {
             format,
             output,
-            options: Options { excel },
+            options,
             checks,
         })
     }
@@ -181,10 +211,14 @@ pub fn report_carry_chain(links: &[CarryLink]) {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let options = Options {
+        excel: args.excel,
+        labels: args.labels.into(),
+    };
     let destination = Destination::new(
         args.format.into(),
         args.output.as_deref(),
-        args.excel,
+        options,
         args.checks.as_deref(),
     )?;
     let mut reports = Vec::new();

@@ -4,10 +4,13 @@ use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use xxgk::export::Format;
+use anyhow::bail;
+use url::Url;
+use xxgk::export::{Format, Options};
 use xxgk::{Error, Report, Source, Status};
 
-use super::export::{Destination, OutputFormat, report_carry_chain};
+use super::export::{Destination, HeaderLabels, OutputFormat, report_carry_chain};
+use super::summary::Summary;
 use super::{EXIT_FAILURE, EXIT_NOT_ALL_REPORTS};
 
 /// Extract the report tables of saved pages or text dumps.
@@ -15,12 +18,18 @@ use super::{EXIT_FAILURE, EXIT_NOT_ALL_REPORTS};
 /// Each FILE is an HTML page (any encoding: UTF-8, GBK, GB18030 …) or a plain-text dump of
 /// one (a browser's "save as text", a copy-paste, a Markdown export). `-` reads standard input.
 /// One record is written per input, even for inputs that are not reports or cannot be read.
+/// At the end a summary on stderr counts the records by status and names the inputs that are
+/// not reports, have failed checks or were read only in part.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  \
-xxgk extract samples/seed-shaodong-2023.txt                 # one pretty JSON record\n  \
-xxgk extract samples/*.html --format jsonl > reports.jsonl  # one record per line\n  \
-xxgk extract page.html --format csv-long                    # report,agency,year,table,row,column,value\n  \
-xxgk extract samples/*.html --format csv -o reports.csv     # one line per report (see xxgk export --help)")]
+xxgk extract report.html                  # one record, pretty JSON\n  \
+xxgk extract saved/*.html -o all.jsonl    # one record per line\n  \
+xxgk extract page.html -f csv-long        # one line per cell\n  \
+xxgk extract saved/*.html -f csv -o w.csv # one line per report\n  \
+curl -s URL | xxgk extract - --name URL   # standard input\n\n\
+URLs: extract reads saved files; `xxgk crawl` fetches pages.\n\n\
+Exit codes: 0 all inputs are reports; 1 some input is not a report;\n\
+2 an input could not be read or the output failed.")]
 pub struct Args {
     /// Report files to read; `-` for standard input.
     #[arg(required = true, value_name = "FILE")]
@@ -39,6 +48,20 @@ pub struct Args {
     /// (see `xxgk export --help`).
     #[arg(long)]
     excel: bool,
+
+    /// Header of the wide CSV: the keys, or the template's Chinese labels
+    /// (`xxgk columns` lists both).
+    #[arg(long, value_enum, default_value = "keys")]
+    labels: HeaderLabels,
+
+    /// What standard input (`-`) is called in its record: a URL goes to
+    /// source.url, anything else to source.path.
+    #[arg(long, value_name = "URL_OR_LABEL")]
+    name: Option<String>,
+
+    /// No summary and no carry_chain account on stderr (errors are still printed).
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -47,11 +70,19 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         None if args.files.len() == 1 => Format::Json,
         None => Format::Jsonl,
     };
-    let destination = Destination::new(format, args.output.as_deref(), args.excel, None)?;
+    let reads_stdin = args.files.iter().any(|f| f.as_os_str() == "-");
+    if args.name.is_some() && !reads_stdin {
+        bail!("--name names standard input: give `-` among the files");
+    }
+    let options = Options {
+        excel: args.excel,
+        labels: args.labels.into(),
+    };
+    let destination = Destination::new(format, args.output.as_deref(), options, None)?;
     let mut reports = Vec::with_capacity(args.files.len());
     let mut failed = false;
     for path in &args.files {
-        let report = match read_one(path) {
+        let report = match read_one(path, args.name.as_deref()) {
             Ok(report) => report,
             Err(err) => {
                 eprintln!("xxgk: error: {err}");
@@ -65,18 +96,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 )
             }
         };
-        if report.status == Status::NotAReport {
-            eprintln!(
-                "xxgk: {}: not a report: {}",
-                report.source.name(),
-                report.reason.as_deref().unwrap_or("")
-            );
-        }
         reports.push(report);
     }
     let links = destination.write(&mut reports)?;
-    if !links.is_empty() {
-        report_carry_chain(&links);
+    if !args.quiet {
+        if !links.is_empty() {
+            report_carry_chain(&links);
+        }
+        let summary = Summary {
+            command: "extract",
+            reports: &reports,
+        };
+        eprint!("{summary}");
     }
 
     let all_reports = reports
@@ -91,17 +122,27 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn read_one(path: &Path) -> Result<Report, Error> {
-    if path.as_os_str() == "-" {
-        let mut bytes = Vec::new();
-        io::stdin()
-            .read_to_end(&mut bytes)
-            .map_err(|e| Error::reading("<stdin>", e))?;
-        let source = Source {
-            path: Some("-".to_string()),
-            ..Source::default()
-        };
-        return Ok(xxgk::extract_bytes(&bytes, source, None));
+/// Reads one input; `name` is what standard input is called in its record.
+fn read_one(path: &Path, name: Option<&str>) -> Result<Report, Error> {
+    if path.as_os_str() != "-" {
+        return xxgk::extract_file(path);
     }
-    xxgk::extract_file(path)
+    let mut bytes = Vec::new();
+    io::stdin()
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::reading("<stdin>", e))?;
+    let name = name.unwrap_or("-").to_string();
+    let is_url = Url::parse(&name).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
+    let source = if is_url {
+        Source {
+            url: Some(name),
+            ..Source::default()
+        }
+    } else {
+        Source {
+            path: Some(name),
+            ..Source::default()
+        }
+    };
+    Ok(xxgk::extract_bytes(&bytes, source, None))
 }

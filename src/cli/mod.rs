@@ -1,8 +1,10 @@
 //! Subcommands, one file each: usage text at the top, one `run` function.
 
+mod columns;
 mod crawl;
 mod export;
 mod extract;
+mod summary;
 
 use std::process::ExitCode;
 
@@ -28,8 +30,9 @@ arithmetic (勾稽关系) is checked and every failing check names its cells.",
 xxgk extract samples/seed-shaodong-2023.txt\n  \
 xxgk extract --format csv-long samples/*.html > cells.csv\n  \
 xxgk export results.jsonl --excel -o reports.csv\n  \
-curl -s URL | xxgk extract -\n\n\
-Exit codes: 0 all inputs are reports; 1 some input is not a report; 2 an input or output failed."
+curl -s URL | xxgk extract - --name URL\n\n\
+Exit codes: 0 all inputs are reports; 1 some input is not a report;\n\
+2 an input or output failed."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -41,6 +44,7 @@ pub enum Command {
     Extract(extract::Args),
     Export(export::Args),
     Crawl(crawl::Args),
+    Columns(columns::Args),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -48,5 +52,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Extract(args) => extract::run(args),
         Command::Export(args) => export::run(args),
         Command::Crawl(args) => crawl::run(args),
+        Command::Columns(args) => columns::run(args),
     }
 }

@@ -15,7 +15,9 @@ use crate::model::Report;
 pub use atomic::Output;
 pub use long::{CHECKS_HEADER, CSV_LONG_HEADER};
 pub use read::{read_records, read_records_from};
-pub use wide::{ID_SEPARATOR, RECORD_COLUMNS, cell_columns};
+pub use wide::{
+    Column, ID_SEPARATOR, Labels, RECORD_COLUMNS, cell_columns, columns, write_columns,
+};
 
 /// An output layout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +44,8 @@ pub struct Options {
     /// Excel-friendly CSV: a UTF-8 byte-order mark (so Excel reads the Chinese
     /// text as UTF-8) and text cells guarded against formula injection.
     pub excel: bool,
+    /// The wide CSV's header: keys or the template's Chinese labels.
+    pub labels: Labels,
 }
 
 /// The UTF-8 byte-order mark Excel needs to recognise UTF-8.
@@ -125,7 +129,10 @@ mod tests {
 
     #[test]
     fn excel_guards_formula_text_only() {
-        let excel = Options { excel: true };
+        let excel = Options {
+            excel: true,
+            ..Options::default()
+        };
         for bad in ["=HYPERLINK(\"x\")", "+1", "-2+3", "@SUM(A1)", "\tx"] {
             assert_eq!(text_cell(bad, &excel), format!("'{bad}"));
             assert_eq!(text_cell(bad, &Options::default()), bad);

@@ -10,7 +10,7 @@ use std::io::{self, Write};
 use crate::model::{Report, Template, Value};
 use crate::template::{
     APPLICANT_COLUMNS, Group, LEGAL_PERSON_SUBTOTAL, REVIEW_COLUMNS, REVIEW_ROWS, active_rows,
-    application_rows,
+    application_rows, cell_label, is_amount_column,
 };
 
 use super::{Options, io_error, text_cell};
@@ -39,6 +39,129 @@ pub const RECORD_COLUMNS: [&str; 21] = [
     "checks.unassessed",
     "warnings",
 ];
+
+/// [`RECORD_COLUMNS`] in Chinese, for `--labels zh`.
+const RECORD_COLUMNS_ZH: [&str; 21] = [
+    "报告",
+    "来源.文件",
+    "来源.网址",
+    "来源.最终网址",
+    "来源.HTTP状态码",
+    "来源.内容类型",
+    "来源.抓取时间",
+    "来源.编码",
+    "来源.SHA256",
+    "来源.字节数",
+    "标题",
+    "发布机关",
+    "年度",
+    "发布日期",
+    "模板",
+    "状态",
+    "原因",
+    "校验.未通过数",
+    "校验.未通过项",
+    "校验.无法判断数",
+    "警告数",
+];
+
+/// Record columns that hold whole numbers; the others hold text.
+const RECORD_INTEGER_COLUMNS: [&str; 6] = [
+    "source.http_status",
+    "source.bytes",
+    "meta.year",
+    "checks.failed",
+    "checks.unassessed",
+    "warnings",
+];
+
+/// The language of the wide CSV's header.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Labels {
+    /// The keys: `applications.new_received.natural_person`.
+    #[default]
+    Keys,
+    /// The template's Chinese labels: `三.一、本年新收政府信息公开申请数量.自然人`.
+    Chinese,
+}
+
+/// One column of the wide CSV: its key, its Chinese label, the templates
+/// that have it (empty for record columns) and the kind of its values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column {
+    pub key: String,
+    pub label_zh: String,
+    pub templates: &'static str,
+    /// `integer`, `decimal` or `text`.
+    pub kind: &'static str,
+}
+
+/// Every fixed column of the wide CSV, in output order.
+pub fn columns() -> Vec<Column> {
+    let record = RECORD_COLUMNS
+        .iter()
+        .zip(RECORD_COLUMNS_ZH)
+        .map(|(key, zh)| Column {
+            key: key.to_string(),
+            label_zh: zh.to_string(),
+            templates: "",
+            kind: if RECORD_INTEGER_COLUMNS.contains(key) {
+                "integer"
+            } else {
+                "text"
+            },
+        });
+    let cells = cell_columns().into_iter().map(|(table, row, column)| {
+        let key = format!("{table}.{row}.{column}");
+        Column {
+            label_zh: cell_label(table, row, column).unwrap_or_else(|| key.clone()),
+            key,
+            templates: templates_of(table, row, column),
+            kind: if column == "amount_unit" {
+                "text"
+            } else if is_amount_column(column) {
+                "decimal"
+            } else {
+                "integer"
+            },
+        }
+    });
+    record.chain(cells).collect()
+}
+
+/// Writes [`columns`] as CSV: `column,label_zh,templates,type`.
+pub fn write_columns<W: Write>(out: W) -> io::Result<()> {
+    columns_csv(out).map_err(io_error)
+}
+
+fn columns_csv<W: Write>(out: W) -> csv::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(["column", "label_zh", "templates", "type"])?;
+    for c in columns() {
+        w.write_record([c.key.as_str(), &c.label_zh, c.templates, c.kind])?;
+    }
+    Ok(w.flush()?)
+}
+
+/// Which templates have a cell: `2021`, `2019` or `2021 2019`.
+fn templates_of(table: &str, row: &str, column: &str) -> &'static str {
+    let has = |t: Template| match table {
+        "active_disclosure" => active_rows(t).iter().any(|r| {
+            r.key == row
+                && (r.columns.contains(&column)
+                    || (column == "amount_unit" && r.columns.contains(&"amount")))
+        }),
+        // Subtotal rows and the 小计 column are a page's additions to either.
+        "applications" => application_rows(t).contains(&row) || row.ends_with("_subtotal"),
+        _ => true,
+    };
+    match (has(Template::T2021), has(Template::T2019)) {
+        (true, true) => "2021 2019",
+        (true, false) => "2021",
+        (false, true) => "2019",
+        (false, false) => "",
+    }
+}
 
 /// Separates the ids in `checks.failed_ids`.
 pub const ID_SEPARATOR: &str = ";";
@@ -165,10 +288,13 @@ fn write_csv<W: Write>(out: W, reports: &[Report], options: &Options) -> csv::Re
         .collect();
 
     let mut w = csv::Writer::from_writer(out);
-    let header = RECORD_COLUMNS
-        .iter()
-        .map(|c| c.to_string())
-        .chain(cells.iter().map(|(t, r, c)| format!("{t}.{r}.{c}")));
+    let header = columns()
+        .into_iter()
+        .map(|c| match options.labels {
+            Labels::Keys => c.key,
+            Labels::Chinese => c.label_zh,
+        })
+        .chain(extra.iter().map(|(t, r, c)| format!("{t}.{r}.{c}")));
     w.write_record(header)?;
     for report in reports {
         let mut record = record_fields(report, options);
@@ -252,6 +378,35 @@ mod tests {
             ordered_union(&["a", "c", "e"], &["a", "b", "c", "d", "e"]),
             ["a", "b", "c", "d", "e"]
         );
+    }
+
+    #[test]
+    fn every_column_has_a_unique_chinese_label() {
+        let columns = columns();
+        assert_eq!(columns.len(), RECORD_COLUMNS.len() + cell_columns().len());
+        let labels: HashSet<&str> = columns.iter().map(|c| c.label_zh.as_str()).collect();
+        assert_eq!(labels.len(), columns.len(), "a Chinese label appears twice");
+        for c in &columns {
+            assert!(!c.label_zh.contains('_'), "{}: no template label", c.key);
+        }
+        let find = |key: &str| columns.iter().find(|c| c.key == key).unwrap();
+        let granted = find("applications.granted.total");
+        assert_eq!(granted.label_zh, "三.（一）予以公开.总计");
+        assert_eq!((granted.templates, granted.kind), ("2021 2019", "integer"));
+        let fees = find("active_disclosure.fees.amount_wan_yuan");
+        assert_eq!((fees.templates, fees.kind), ("2021", "decimal"));
+        let unit = find("active_disclosure.procurement.amount_unit");
+        assert_eq!((unit.templates, unit.kind), ("2019", "text"));
+        assert_eq!(
+            find("applications.other_processing.total").templates,
+            "2019"
+        );
+        assert_eq!(
+            find("applications.denied_subtotal.total").templates,
+            "2021 2019"
+        );
+        assert_eq!(find("meta.year").kind, "integer");
+        assert_eq!(find("meta.agency").label_zh, "发布机关");
     }
 
     #[test]

@@ -188,6 +188,11 @@ pub fn section_heading(text: &str) -> Option<Section> {
     if k.chars().count() > 45 || !numbered(&k) {
         return None;
     }
+    section_named(&k)
+}
+
+/// The section a heading's words (key form) name, whatever its numeral.
+pub fn section_named(k: &str) -> Option<Section> {
     if k.contains("总体情况") || k.contains("概述") {
         Some(Section::Overview)
     } else if k.contains("主动公开") {

@@ -39,8 +39,21 @@ pub fn extract(doc: &Document, source: Source) -> Report {
     report.meta.template = template;
     report.sections = meta::read_sections(doc);
 
-    if glued.is_none()
-        && let Some(page) = not_report::classify(doc, &rows)
+    let verdict = match &glued {
+        Some(_) => None,
+        None => not_report::classify(doc, &rows, report.meta.year),
+    };
+    // A page judged not to be a report by its outline is one all the same if
+    // a cell of the template can be read from it.
+    let tables = (template != Template::Unknown)
+        .then(|| read_tables(&rows, doc, glued.as_ref(), template))
+        .filter(|out| verdict.is_none() || out.read_any);
+    // The rows hold a copy of every label and value: gone before the record
+    // is built, they never add to its peak.
+    drop(rows);
+    drop(glued);
+    if let Some(page) = verdict
+        && tables.is_none()
     {
         // The page's headings describe the reports it links to, not itself.
         report.meta = Meta::default();
@@ -50,22 +63,43 @@ pub fn extract(doc: &Document, source: Source) -> Report {
         report.links = page.links;
         return report;
     }
-    if template == Template::Unknown {
+    if report.meta.agency.is_none() {
+        // Without it, carry_chain cannot pair this report with its other years.
         report.warn(
-            "unknown_template",
+            "no_agency",
             None,
-            "no template-2019 or template-2021 table was found; only metadata and sections were read",
+            "the issuing agency (发布机关) was found neither in the title nor in a 发布机构 \
+             field; carry_chain cannot link this report to the same agency's other years",
         );
-        report.status = Status::Partial;
-        return report;
     }
+    match tables {
+        Some(out) => out.finish(template, &mut report),
+        None => {
+            report.warn(
+                "unknown_template",
+                None,
+                "no template-2019 or template-2021 table was found; only metadata and sections were read",
+            );
+            report.status = Status::Partial;
+        }
+    }
+    report
+}
 
+/// Reads the three tables of `template` from the rows (and the glued runs of
+/// a damaged dump).
+fn read_tables(
+    rows: &[rows::Row],
+    doc: &Document,
+    glued: Option<&glued::GluedDump>,
+    template: Template,
+) -> Extraction {
     let mut out = Extraction::default();
-    if let Some(glued) = &glued {
+    if let Some(glued) = glued {
         glued.solve(template, &mut out);
     }
-    active::extract(&rows, template, &mut out);
-    applications::extract(&rows, doc, template, &mut out);
+    active::extract(rows, template, &mut out);
+    applications::extract(rows, doc, template, &mut out);
     let after_applications = rows
         .iter()
         .rposition(|r| {
@@ -76,14 +110,9 @@ pub fn extract(doc: &Document, source: Source) -> Report {
         })
         .map_or(0, |i| i + 1);
     if !out.is_located("review_litigation", REVIEW_ROWS[0]) {
-        review::extract(&rows, after_applications, doc, &mut out);
+        review::extract(rows, after_applications, doc, &mut out);
     }
-    // The rows hold a copy of every label and value: gone before the record
-    // is built, they never add to its peak.
-    drop(rows);
-    drop(glued);
-    out.finish(template, &mut report);
-    report
+    out
 }
 
 /// Template from the labels present; the report year breaks a tie.
@@ -136,6 +165,9 @@ pub(crate) struct Extraction {
     cells: FxHashMap<(&'static str, &'static str), Cells>,
     located: FxHashSet<(&'static str, &'static str)>,
     incomplete: bool,
+    /// Some cell was read from the page (a number, a blank, or text that is
+    /// not a number), not only marked missing.
+    read_any: bool,
     warnings: Vec<Warning>,
     /// `table.row.column` of cells solved from the template's sums.
     recovered: Vec<String>,
@@ -184,6 +216,7 @@ impl Extraction {
         column: &'static str,
         value: Option<Value>,
     ) {
+        self.read_any |= value.is_some();
         self.located.insert((table, row));
         let cells = self.cells.entry((table, row)).or_default();
         match cells.iter_mut().find(|(c, _)| *c == column) {
@@ -201,6 +234,7 @@ impl Extraction {
         cell: &Cell,
         kind: CellKind,
     ) {
+        self.read_any = true;
         // Built only for a warning: most cells need none.
         let at = || Some([table, ".", row, ".", column].concat());
         let value = match &cell.value {
@@ -305,8 +339,20 @@ impl Extraction {
         }
     }
 
-    /// Builds the report's tables in template order.
+    /// Builds the report's tables in template order. A report of which no
+    /// cell could be read gets no tables: a table of nulls would add a line
+    /// per cell to the tidy CSV that says nothing.
     fn finish(mut self, template: Template, report: &mut Report) {
+        report.warnings.append(&mut self.warnings);
+        if !self.read_any {
+            report.warn(
+                "no_cell_read",
+                None,
+                "the template's tables were found but none of their cells could be read",
+            );
+            report.status = Status::Partial;
+            return;
+        }
         for spec in template::active_rows(template) {
             let row = self.take_row("active_disclosure", spec.key, spec.columns);
             report.active_disclosure.insert(spec.key.to_string(), row);
@@ -338,7 +384,6 @@ impl Extraction {
             report.review_litigation.insert(row.to_string(), cells);
         }
 
-        report.warnings.extend(self.warnings);
         report.recovered = self.recovered;
         report.status = if self.incomplete {
             Status::Partial
@@ -375,4 +420,43 @@ fn number_for(n: &Number, kind: CellKind) -> Option<Number> {
         CellKind::Amount => !n.as_str().starts_with('-'),
     };
     ok.then(|| n.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rows marked missing are not cells read: such a report gets no tables,
+    /// so the tidy CSV gains no line of nulls for it.
+    #[test]
+    fn a_report_with_no_cell_read_has_no_tables() {
+        let mut out = Extraction::default();
+        out.missing_row("applications", "new_received", &APPLICANT_COLUMNS);
+        let mut report = Report::empty(Source::default(), Status::Complete, None);
+        out.finish(Template::T2021, &mut report);
+        assert_eq!(report.status, Status::Partial);
+        assert!(report.cells().next().is_none());
+        let codes: Vec<&str> = report.warnings.iter().map(|w| w.code.as_str()).collect();
+        assert_eq!(codes, ["row_not_found", "no_cell_read"]);
+
+        let mut out = Extraction::default();
+        out.missing_row("applications", "new_received", &APPLICANT_COLUMNS);
+        out.set("applications", "carried_over", "total", None);
+        out.put(
+            "applications",
+            "granted",
+            "total",
+            &rows::Cell {
+                text: String::new(),
+                value: CellValue::Null,
+                column: None,
+                is_copy: false,
+            },
+            CellKind::Count,
+        );
+        let mut report = Report::empty(Source::default(), Status::Complete, None);
+        out.finish(Template::T2021, &mut report);
+        // A blank cell read keeps all 200 cells of template 2021.
+        assert_eq!(report.cells().count(), 200);
+    }
 }
