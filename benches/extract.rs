@@ -3,6 +3,10 @@
 //! `scraper::Html::parse_document` of the same bytes, and its peak heap at most
 //! 10× the input size.
 //!
+//! Report files (PDF and DOCX in `samples/attach/`) follow in a table of
+//! their own: time per file, pages per second and peak heap, beside the HTML
+//! figures; they have no bare-parse baseline.
+//!
 //! Run with `cargo bench --bench extract` (`XXGK_BENCH_MS` sets the time per
 //! measurement, `XXGK_BENCH_FILTER` picks samples by name). A plain binary (`harness = false`)
 //! rather than criterion: the figures that matter are ratios against the bare
@@ -96,18 +100,22 @@ fn median_times(
     (median(times_a), median(times_b))
 }
 
-fn samples() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+/// The files of `samples/DIR` whose name `keep` accepts, sorted.
+fn sample_files(dir: &str, keep: impl Fn(&str) -> bool) -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
     let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: cannot list samples: {e}", dir.display()))
         .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|p| {
-            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            name.ends_with(".html") || name.ends_with(".txt")
-        })
+        .filter(|p| keep(p.file_name().and_then(|n| n.to_str()).unwrap_or("")))
         .collect();
     paths.sort();
     paths
+}
+
+fn samples() -> Vec<PathBuf> {
+    sample_files("samples", |name| {
+        name.ends_with(".html") || name.ends_with(".txt")
+    })
 }
 
 /// What `scraper` alone costs for the same bytes: the decode to `&str` that
@@ -130,6 +138,56 @@ fn encoding_of(bytes: &[u8]) -> &'static encoding_rs::Encoding {
 
 fn extract(bytes: &[u8]) -> xxgk::Report {
     xxgk::extract_bytes(bytes, Source::default(), None)
+}
+
+/// The readable report files of `samples/attach/`.
+fn report_files() -> Vec<PathBuf> {
+    sample_files("samples/attach", |name| {
+        (name.ends_with(".pdf") || name.ends_with(".docx")) && !name.starts_with("encrypted-p")
+    })
+}
+
+/// Pages of a PDF, or of a DOCX as its `docProps/app.xml` counts them.
+fn pages(bytes: &[u8]) -> Option<usize> {
+    if let Ok(text) = xxgk::flatten::pdf::read_text(bytes, Default::default()) {
+        return Some(text.pages);
+    }
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).ok()?;
+    let mut app = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name("docProps/app.xml").ok()?, &mut app).ok()?;
+    let count = app.split("<Pages>").nth(1)?.split('<').next()?;
+    count.trim().parse().ok()
+}
+
+fn bench_report_files(budget: Duration, filter: &str) {
+    println!(
+        "\n{:<36} {:>8} {:>6} {:>10} {:>9} {:>10} {:>7}",
+        "report file", "KiB", "pages", "ms/file", "pages/s", "peak KiB", "peak/in"
+    );
+    for path in report_files()
+        .into_iter()
+        .filter(|p| p.to_string_lossy().contains(filter))
+    {
+        let bytes =
+            std::fs::read(&path).unwrap_or_else(|e| panic!("{}: cannot read: {e}", path.display()));
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        let (time, _) = median_times(budget, || drop(black_box(extract(&bytes))), || {});
+        let peak = peak_heap(|| extract(&bytes));
+        let pages = pages(&bytes);
+        println!(
+            "{:<36} {:>8.1} {:>6} {:>8.2}ms {:>9} {:>10.0} {:>6.1}×",
+            name,
+            bytes.len() as f64 / 1024.0,
+            pages.map_or("–".to_string(), |p| p.to_string()),
+            time.as_secs_f64() * 1e3,
+            pages.map_or("–".to_string(), |p| format!(
+                "{:.0}",
+                p as f64 / time.as_secs_f64()
+            )),
+            peak as f64 / 1024.0,
+            peak as f64 / bytes.len() as f64,
+        );
+    }
 }
 
 fn main() {
@@ -198,4 +256,5 @@ fn main() {
     println!(
         "budget: worst HTML extract/bare = {worst_ratio:.2}× (limit 2×), worst peak heap = {worst_memory:.1}× input (limit 10×)"
     );
+    bench_report_files(budget, &filter);
 }

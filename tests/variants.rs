@@ -9,7 +9,7 @@ use xxgk::{Report, Source, Status, extract_bytes, extract_file};
 #[path = "support/cells.rs"]
 mod support_cells;
 
-use support_cells::{Cells, cells, read_cells};
+use support_cells::{Cells, cells, failed_checks, read_cells};
 
 fn extract_str(page: &str) -> Report {
     extract_bytes(page.as_bytes(), Source::default(), None)
@@ -29,15 +29,6 @@ fn expected(path: &str) -> Cells {
 
 fn without_nulls(cells: Cells) -> Cells {
     cells.into_iter().filter(|(_, v)| !v.is_empty()).collect()
-}
-
-fn failed_checks(report: &Report) -> Vec<&str> {
-    report
-        .checks
-        .iter()
-        .filter(|c| c.ok == Some(false))
-        .map(|c| c.id.as_str())
-        .collect()
 }
 
 /// A template-2021 table 三 as HTML rows, from a list of (label, 7 values).

@@ -1,4 +1,4 @@
-//! `xxgk extract FILE...`: saved pages and text dumps → records.
+//! `xxgk extract FILE...`: saved pages, text dumps and report files → records.
 
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
@@ -13,16 +13,19 @@ use super::export::{Destination, HeaderLabels, OutputFormat, report_carry_chain}
 use super::summary::Summary;
 use super::{EXIT_FAILURE, EXIT_NOT_ALL_REPORTS};
 
-/// Extract the report tables of saved pages or text dumps.
+/// Extract the report tables of saved pages, text dumps, PDF and DOCX files.
 ///
-/// Each FILE is an HTML page (any encoding: UTF-8, GBK, GB18030 …) or a plain-text dump of
-/// one (a browser's "save as text", a copy-paste, a Markdown export). `-` reads standard input.
+/// Each FILE is an HTML page (any encoding: UTF-8, GBK, GB18030 …), a plain-text dump of
+/// one (a browser's "save as text", a copy-paste, a Markdown export), or the report as a PDF
+/// (with a text layer) or DOCX file; the kind is told from the content, not the file name.
+/// `-` reads standard input.
 /// One record is written per input, even for inputs that are not reports or cannot be read.
 /// At the end a summary on stderr counts the records by status and names the inputs that are
 /// not reports, have failed checks or were read only in part.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  \
 xxgk extract report.html                  # one record, pretty JSON\n  \
+xxgk extract report.pdf report.docx       # report files, one record each\n  \
 xxgk extract saved/*.html -o all.jsonl    # one record per line\n  \
 xxgk extract page.html -f csv-long        # one line per cell\n  \
 xxgk extract saved/*.html -f csv -o w.csv # one line per report\n  \

@@ -4,8 +4,10 @@
 
 pub mod data;
 pub mod depth;
+pub mod docx;
 mod html;
 pub mod normalize;
+pub mod pdf;
 mod text;
 
 pub use html::fragment_anchors;
@@ -93,6 +95,69 @@ impl Cell {
             is_copy: false,
         }
     }
+}
+
+/// What an input is, as `source.format` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Html,
+    Text,
+    Pdf,
+    Docx,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Html => "html",
+            Format::Text => "text",
+            Format::Pdf => "pdf",
+            Format::Docx => "docx",
+        }
+    }
+
+    /// The document format of raw bytes, told from their content (never a
+    /// file name): `Pdf`, `Docx` for any ZIP archive (the DOCX reader names
+    /// the other kinds, e.g. `.xlsx`), or `None` for anything else (markup,
+    /// text, or binary data that is neither).
+    pub fn of(bytes: &[u8]) -> Option<Format> {
+        // PDF readers accept the header anywhere in the first kilobyte.
+        let head = &bytes[..bytes.len().min(1024)];
+        if memchr::memmem::find(head, b"%PDF-").is_some() {
+            return Some(Format::Pdf);
+        }
+        if bytes.starts_with(b"PK\x03\x04") {
+            return Some(Format::Docx);
+        }
+        None
+    }
+}
+
+/// The reason an old binary Office file (OLE compound file: `.doc`, `.wps`,
+/// `.xls`, or any password-protected Office file) is not read, naming what
+/// it is and what to do; `None` for other bytes.
+pub fn legacy_office_reason(bytes: &[u8]) -> Option<String> {
+    if !bytes.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
+        return None;
+    }
+    // The compound file's directory names its streams in UTF-16LE.
+    let has_stream = |name: &str| {
+        let utf16: Vec<u8> = name.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        memchr::memmem::find(bytes, &utf16).is_some()
+    };
+    let reason = if has_stream("EncryptedPackage") {
+        "an encrypted Office document: it opens only with a password; save an unprotected \
+         .docx copy to read it"
+    } else if has_stream("WordDocument") {
+        "a legacy Word or WPS document (.doc/.wps), which xxgk does not read; convert it to \
+         .docx first, e.g. `libreoffice --headless --convert-to docx FILE`"
+    } else if has_stream("Workbook") || has_stream("Book") {
+        "a legacy Excel workbook (.xls), not a report document"
+    } else {
+        "a legacy Office file (.doc/.wps/.xls), which xxgk does not read; convert a report \
+         to .docx first, e.g. `libreoffice --headless --convert-to docx FILE`"
+    };
+    Some(format!("the input is {reason}"))
 }
 
 /// Flattens decoded text, HTML or a plain-text dump, telling them apart by content.

@@ -30,3 +30,14 @@ pub fn cells(report: &Report) -> Cells {
         })
         .collect()
 }
+
+/// The ids of the checks that fail.
+#[allow(dead_code)] // not every test binary looks at checks
+pub fn failed_checks(report: &Report) -> Vec<&str> {
+    report
+        .checks
+        .iter()
+        .filter(|c| c.ok == Some(false))
+        .map(|c| c.id.as_str())
+        .collect()
+}
