@@ -199,6 +199,9 @@ pub struct Source {
     pub sha256: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bytes: Option<u64>,
+    /// The page a saved copy was made from, as its archive header names it (`原始链接:`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original_url: Option<String>,
 }
 
 impl Source {

@@ -37,6 +37,7 @@ pub fn extract(doc: &Document, source: Source) -> Report {
     let mut report = Report::empty(source, Status::Complete, None);
     report.meta = meta;
     report.meta.template = template;
+    report.source.original_url = meta::ArchiveHeader::read(doc).original_url;
     report.sections = meta::read_sections(doc);
 
     if glued.is_none()

@@ -90,6 +90,7 @@ pub fn flatten_html(text: &str) -> Document {
         images: walker.images,
         script_bytes: walker.script_bytes,
         is_html: true,
+        gaps: Vec::new(),
     }
 }
 
