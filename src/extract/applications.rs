@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use super::columns::{applicant_column, column_headers};
 use super::rows::{Cell, Fit, Row, fit};
+use super::solver::{Stated, Target, stated_in_words};
 use super::{CellKind, Extraction};
 use crate::flatten::{Block, Document};
 use crate::model::Template;
@@ -86,7 +87,14 @@ pub fn extract(rows: &[Row], doc: &Document, template: Template, out: &mut Extra
             inside = false;
         }
     }
-    for key in application_rows(template) {
+    let rows = application_rows(template);
+    if !rows.iter().any(|key| out.is_located(TABLE, key))
+        && let Some(sentence) = stated_in_words(doc, Stated::Applications)
+    {
+        out.stated(TABLE, rows, &APPLICANT_COLUMNS, &sentence);
+        return;
+    }
+    for key in rows {
         if !out.is_located(TABLE, key) {
             out.missing_row(TABLE, key, &APPLICANT_COLUMNS);
         }
@@ -163,6 +171,10 @@ fn place_row(
             Fit::Ambiguous(n) => ambiguous = Some(n),
             Fit::Mismatch => {}
         }
+    }
+    let own: Vec<&Cell> = row.values.iter().filter(|c| !c.is_copy).collect();
+    if ambiguous.is_none() && out.defer_values(Target::Row(TABLE, key), &columns, &own) {
+        return;
     }
     let expected = format!("{} applicant columns", columns.len());
     match ambiguous {

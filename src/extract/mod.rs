@@ -6,11 +6,11 @@
 mod active;
 mod applications;
 mod columns;
-mod glued;
 mod meta;
 mod not_report;
 mod review;
 pub(crate) mod rows;
+pub(crate) mod solver;
 pub(crate) mod value;
 
 use indexmap::IndexMap;
@@ -27,7 +27,7 @@ use value::CellValue;
 
 /// Extracts a report from a flattened page. Checks are not run here.
 pub fn extract(doc: &Document, source: Source) -> Report {
-    let glued = glued::read(doc);
+    let glued = solver::read(doc);
     let mut rows = rows::logical_rows(doc);
     if let Some(glued) = &glued {
         rows = glued.merge_rows(rows);
@@ -61,9 +61,13 @@ pub fn extract(doc: &Document, source: Source) -> Report {
         return report;
     }
 
-    let mut out = Extraction::default();
+    let mut out = Extraction {
+        // Only a text dump may have dropped its blank cells without a trace.
+        defers: !doc.is_html && !rows::keeps_spacing(doc),
+        ..Extraction::default()
+    };
     if let Some(glued) = &glued {
-        glued.solve(template, &mut out);
+        glued.defer(template, &mut out);
     }
     active::extract(&rows, template, &mut out);
     applications::extract(&rows, doc, template, &mut out);
@@ -83,6 +87,7 @@ pub fn extract(doc: &Document, source: Source) -> Report {
     // is built, they never add to its peak.
     drop(rows);
     drop(glued);
+    solver::solve(template, &mut out);
     out.finish(template, &mut report);
     report
 }
@@ -140,11 +145,97 @@ pub(crate) struct Extraction {
     warnings: Vec<Warning>,
     /// `table.row.column` of cells solved from the template's sums.
     recovered: Vec<String>,
+    /// Rows a table reader may hand to the solver (text dumps only).
+    defers: bool,
+    /// Rows the solver decides at the end.
+    pending: Vec<solver::Pending>,
 }
 
 impl Extraction {
     pub fn is_located(&self, table: &'static str, row: &'static str) -> bool {
         self.located.contains(&(table, row))
+    }
+
+    /// A located row's cell: `None` when it was not set, `Some(None)` when null.
+    pub fn cell(
+        &self,
+        table: &'static str,
+        row: &'static str,
+        column: &'static str,
+    ) -> Option<Option<&Number>> {
+        let cells = self.cells.get(&(table, row))?;
+        let (_, value) = cells.iter().find(|(c, _)| *c == column)?;
+        Some(match value {
+            Some(Value::Number(n)) => Some(n),
+            _ => None,
+        })
+    }
+
+    /// Hands a row to the solver: it is located now and decided at the end.
+    pub fn defer(&mut self, pending: solver::Pending) {
+        match pending.target {
+            solver::Target::Row(table, row) => {
+                self.located.insert((table, row));
+            }
+            solver::Target::Review => {
+                for row in REVIEW_ROWS {
+                    self.located.insert(("review_litigation", row));
+                }
+            }
+        }
+        self.pending.push(pending);
+    }
+
+    /// Defers a row of a text dump whose values (numbers and blanks, fewer
+    /// than its columns) a table reader cannot place; false when it may not.
+    pub fn defer_values(
+        &mut self,
+        target: solver::Target,
+        columns: &[&'static str],
+        values: &[&Cell],
+    ) -> bool {
+        let cells = match target {
+            solver::Target::Row(..) => columns.len(),
+            solver::Target::Review => REVIEW_ROWS.len() * REVIEW_COLUMNS.len(),
+        };
+        if !self.defers || values.is_empty() || values.len() >= cells {
+            return false;
+        }
+        let Some(tokens) = solver::tokens_of(values) else {
+            return false;
+        };
+        self.defer(solver::Pending {
+            target,
+            columns: columns.to_vec(),
+            run: Ok(solver::readings::Run { tokens }),
+            shorter: None,
+            unit: None,
+        });
+        true
+    }
+
+    fn take_pending(&mut self) -> Vec<solver::Pending> {
+        std::mem::take(&mut self.pending)
+    }
+
+    /// A table the report states in words: every cell 0, recovered.
+    pub fn stated(
+        &mut self,
+        table: &'static str,
+        rows: &[&'static str],
+        columns: &[&'static str],
+        sentence: &str,
+    ) {
+        for &row in rows {
+            for &col in columns {
+                self.recover(table, row, col, Number::from_i64(0));
+            }
+        }
+        self.warn(
+            "stated_in_text",
+            Some(table.to_string()),
+            format!("the report states this table in words instead of printing it: {sentence:?}"),
+        );
     }
 
     pub fn warn(&mut self, code: &str, cell: Option<String>, message: impl Into<String>) {
@@ -220,6 +311,14 @@ impl Extraction {
                     None
                 }
             },
+            CellValue::Null if cell.from_spacing => {
+                // Placed by the copy's empty lines, not by a cell of its own.
+                self.incomplete = true;
+                let message = "the copy has no line for this cell; its empty lines \
+                               show a blank cell here";
+                self.warn("blank_cell", at(), message);
+                None
+            }
             CellValue::Null => {
                 let message = match cell.text.trim() {
                     "" => "the page leaves this cell blank".to_string(),
