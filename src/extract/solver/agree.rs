@@ -7,6 +7,7 @@
 use super::readings::{self, Readings, Slot, Token};
 use super::{Pending, Target, quoted, review_layout};
 use crate::extract::Extraction;
+
 use crate::model::{Number, Value};
 
 /// A row on its way to cells.
@@ -30,20 +31,26 @@ impl Solving<'_> {
     }
 }
 
-/// Enumerates a pending row's readings; a row with none is written null here.
-pub(super) fn read_row<'a>(
-    p: &'a Pending,
-    vanish: bool,
-    out: &mut Extraction,
-) -> Option<Solving<'a>> {
+/// Why a row has no reading: a warning code and the reason.
+pub(super) struct Unread {
+    pub code: &'static str,
+    pub why: String,
+}
+
+impl Unread {
+    /// True when the row's values may fit once dropped blanks are allowed.
+    pub fn fits_no_cut(&self) -> bool {
+        matches!(self.code, "glued_no_cut" | "row_not_placed")
+    }
+}
+
+/// Enumerates a pending row's readings.
+pub(super) fn read_row(p: &Pending, vanish: bool) -> Result<Solving<'_>, Unread> {
     let shape = p.shape();
-    let run = match &p.run {
-        Ok(run) => run,
-        Err(why) => {
-            unresolved(p, out, "glued_unreadable", why);
-            return None;
-        }
-    };
+    let run = p.run.as_ref().map_err(|why| Unread {
+        code: "glued_unreadable",
+        why: why.clone(),
+    })?;
     let readings = match &p.shorter {
         Some(shorter) => readings::either(
             readings::read(run, &shape, vanish),
@@ -70,17 +77,12 @@ pub(super) fn read_row<'a>(
                     shape.cells()
                 )
             };
-            unresolved(
-                p,
-                out,
-                if glued {
-                    "glued_no_cut"
-                } else {
-                    "row_not_placed"
-                },
-                &why,
-            );
-            return None;
+            let code = if glued {
+                "glued_no_cut"
+            } else {
+                "row_not_placed"
+            };
+            return Err(Unread { code, why });
         }
         // Table 二 has no sums: a row its digits cut one way only is read.
         Readings::Solved(found) => {
@@ -94,11 +96,13 @@ pub(super) fn read_row<'a>(
                 "the digits {} allow too many readings to search",
                 quoted(&run.display())
             );
-            unresolved(p, out, "glued_too_long", &why);
-            return None;
+            return Err(Unread {
+                code: "glued_too_long",
+                why,
+            });
         }
     };
-    Some(Solving {
+    Ok(Solving {
         pending: p,
         text: run.text(),
         read,

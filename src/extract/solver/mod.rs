@@ -197,24 +197,42 @@ pub(crate) fn solve(template: Template, out: &mut Extraction) {
         if rows.is_empty() {
             continue;
         }
-        // A row that shows fewer cells than its columns proves this copy
-        // drops blank cells; then any row may have lost some.
-        let vanish = rows.iter().any(|p| {
+        // A row that shows fewer cells than its columns proves the copy
+        // drops blank cells; so does a row, or a table, that no reading
+        // without dropped blanks explains. Then any row may have lost some.
+        let mut vanish = rows.iter().any(|p| {
             p.run
                 .as_ref()
                 .is_ok_and(|r| r.most_cells() < p.shape().cells())
         });
-        let mut solving = Vec::new();
-        for p in rows {
-            if let Some(s) = agree::read_row(p, vanish, out) {
-                solving.push(s);
+        loop {
+            let read: Vec<Result<agree::Solving, agree::Unread>> =
+                rows.iter().map(|p| agree::read_row(p, vanish)).collect();
+            let unexplained = read
+                .iter()
+                .any(|r| r.as_ref().is_err_and(agree::Unread::fits_no_cut));
+            if unexplained && !vanish {
+                vanish = true;
+                continue;
             }
-        }
-        if table == APPLICATIONS {
-            joint::agree_applications(template, &mut solving, out);
-        }
-        for s in &solving {
-            agree::write(s, out);
+            let mut solving = Vec::new();
+            for (p, r) in rows.iter().zip(read) {
+                match r {
+                    Ok(s) => solving.push(s),
+                    Err(unread) => agree::unresolved(p, out, unread.code, &unread.why),
+                }
+            }
+            if table == APPLICATIONS {
+                let combined = joint::agree_applications(template, &mut solving, out, vanish);
+                if combined == joint::Outcome::NoSolution && !vanish {
+                    vanish = true;
+                    continue;
+                }
+            }
+            for s in &solving {
+                agree::write(s, out);
+            }
+            break;
         }
     }
 }
