@@ -22,6 +22,8 @@ pub fn extract(rows: &[Row], doc: &Document, template: Template, out: &mut Extra
     let mut headers = GridHeaders::default();
     let mut subtotal_at: Option<usize> = None;
     let mut inside = false;
+    // A template row has been read: header words are behind.
+    let mut seen_rows = false;
     for row in rows {
         let mut own = None;
         for label in &row.labels {
@@ -35,16 +37,36 @@ pub fn extract(rows: &[Row], doc: &Document, template: Template, out: &mut Extra
             if label.contains("申请人情况") || label == "自然人" {
                 inside = true; // the table's own header
             }
-            if label.contains("小计") && subtotal_at.is_none() {
+            // 小计 in the header is a column; as a row's own label (under a
+            // group heading that spans its rows) it is that group's subtotal.
+            if label.contains("小计") && subtotal_at.is_none() && !seen_rows {
                 subtotal_at = Some(text_subtotal_position(&row.labels));
             }
-            own = class;
+            // A group heading's spanned cell may come after the item's own
+            // label when a page's spans are off: the item names the row.
+            // (In a text dump, labels on lines of their own may be rows of
+            // their own, so there the last one names the row.)
+            own = match (own, class) {
+                (Some(ApplicationLabel::Row(item)), Some(ApplicationLabel::Group(_)))
+                    if row.grid_row.is_some() =>
+                {
+                    Some(ApplicationLabel::Row(item))
+                }
+                _ => class,
+            };
         }
         if row.values.is_empty() {
             continue;
         }
         if own.is_none() {
             own = wrapped_label(&row.labels, group);
+        }
+        let is_subtotal_label = matches!(row.label(), Some("小计" | "合计"));
+        if own.is_none()
+            && is_subtotal_label
+            && let Some(g) = group
+        {
+            own = Some(ApplicationLabel::Group(g));
         }
         let key = match own {
             Some(ApplicationLabel::Row(key)) => key,
@@ -69,6 +91,7 @@ pub fn extract(rows: &[Row], doc: &Document, template: Template, out: &mut Extra
         if key == "new_received" {
             inside = true;
         }
+        seen_rows = true;
         if !inside && key != "carried_over" {
             // Result labels in prose or another table before table 三 begins.
             continue;
