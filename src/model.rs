@@ -13,7 +13,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// One table: row key → column key → cell (`None` = the page gives no number).
-pub type Table = IndexMap<String, IndexMap<String, Option<Value>>>;
+/// One table row: column key → cell. Keys are the template's fixed names, so
+/// a fast hash suits them (nothing on a page chooses them).
+pub type Row = IndexMap<String, Option<Value>, rustc_hash::FxBuildHasher>;
+pub type Table = IndexMap<String, Row, rustc_hash::FxBuildHasher>;
 
 /// A cell's content. Every cell is a number except `procurement.amount_unit`,
 /// the unit written beside the 2019 template's 采购总金额 (`元`, `万元`).
@@ -301,9 +304,9 @@ impl Report {
             status,
             reason,
             links: Vec::new(),
-            active_disclosure: Table::new(),
-            applications: Table::new(),
-            review_litigation: Table::new(),
+            active_disclosure: Table::default(),
+            applications: Table::default(),
+            review_litigation: Table::default(),
             sections: Sections::default(),
             checks: Vec::new(),
             warnings: Vec::new(),

@@ -13,11 +13,10 @@ pub(crate) mod rows;
 pub(crate) mod solver;
 pub(crate) mod value;
 
-use indexmap::IndexMap;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::flatten::Document;
-use crate::model::{Meta, Number, Report, Sections, Source, Status, Template, Value, Warning};
+use crate::model::{Meta, Number, Report, Row, Sections, Source, Status, Template, Value, Warning};
 use crate::template::{
     self, APPLICANT_COLUMNS, ApplicationLabel, Group, LEGAL_PERSON_SUBTOTAL, REVIEW_COLUMNS,
     REVIEW_ROWS,
@@ -116,9 +115,6 @@ fn detect_template(rows: &[rows::Row], year: Option<i32>) -> Template {
         std::cmp::Ordering::Equal => Template::Unknown,
     }
 }
-
-/// One table row being built: column key → cell.
-type Row = IndexMap<String, Option<Value>>;
 
 /// A located table row: the cells placed so far, by column key, in the order
 /// they were set (a row has at most nine, so a list beats a map).
@@ -452,7 +448,7 @@ impl Extraction {
     fn take_row(&mut self, table: &'static str, row: &'static str, columns: &[&str]) -> Row {
         let mut found = self.cells.remove(&(table, row)).unwrap_or_default();
         let extra = found.iter().filter(|(c, _)| !columns.contains(c)).count();
-        let mut ordered = Row::with_capacity(columns.len() + extra);
+        let mut ordered = Row::with_capacity_and_hasher(columns.len() + extra, Default::default());
         for &column in columns {
             let cell = match found.iter().position(|(c, _)| *c == column) {
                 Some(at) => found.remove(at).1,

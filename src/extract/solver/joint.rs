@@ -22,8 +22,13 @@ pub(super) fn agree_applications(
     let Some(columns) = solving.first().map(|s| s.pending.columns.clone()) else {
         return Outcome::Agreed;
     };
-    let mut keys: Vec<&'static str> = solving.iter().filter_map(Solving::key).collect();
-    let mut rows: Vec<Vec<Vec<Slot>>> = solving.iter().map(|s| s.readings.clone()).collect();
+    // Rows read against other columns (a 小计 column one reader saw and the
+    // other did not) cannot be added up with these; they keep their readings.
+    let same: Vec<usize> = (0..solving.len())
+        .filter(|&i| solving[i].pending.columns == columns)
+        .collect();
+    let mut keys: Vec<&'static str> = same.iter().filter_map(|&i| solving[i].key()).collect();
+    let mut rows: Vec<Vec<Vec<Slot>>> = same.iter().map(|&i| solving[i].readings.clone()).collect();
     let subtotals = Group::ALL.map(Group::subtotal_key);
     for &key in application_rows(template).iter().chain(&subtotals) {
         if keys.contains(&key) || !out.is_located(APPLICATIONS, key) {
@@ -40,8 +45,8 @@ pub(super) fn agree_applications(
     let sums: Vec<Vec<Vec<Slot>>> = rows.iter().map(|r| distinct_sums(r)).collect();
     match combine(&sums, &rules, columns.len()) {
         Combined::Supported(kept) => {
-            for (s, kept) in solving.iter_mut().zip(kept) {
-                s.readings.retain(|r| kept.contains(&as_sums(r)));
+            for (&i, kept) in same.iter().zip(kept) {
+                solving[i].readings.retain(|r| kept.contains(&as_sums(r)));
             }
             Outcome::Agreed
         }

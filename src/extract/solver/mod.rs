@@ -259,7 +259,11 @@ fn fixed_reading(
         .iter()
         .map(|c| match out.cell(APPLICATIONS, row, c)? {
             None => Some(Slot::Shown),
-            Some(n) => n.as_i64().filter(|v| *v >= 0).map(Slot::Num),
+            // Beyond any real count, and sums of such could overflow.
+            Some(n) => n
+                .as_i64()
+                .filter(|v| (0..1_000_000_000_000_000).contains(v))
+                .map(Slot::Num),
         })
         .collect()
 }

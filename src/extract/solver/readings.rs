@@ -399,7 +399,9 @@ fn parse_bytes(text: &[u8], start: usize, end: usize, kind: CellKind, cut: bool)
         !d.is_empty()
             && d.iter().all(u8::is_ascii_digit)
             && (d == b"0" || d[0] != b'0')
-            && d.len() <= if cut { MAX_CELL_DIGITS } else { 18 }
+            // Separated cells up to 15 digits: sums of a table's cells stay
+            // far inside an i64.
+            && d.len() <= if cut { MAX_CELL_DIGITS } else { 15 }
     };
     match kind {
         CellKind::Count | CellKind::Signed => {
