@@ -171,3 +171,36 @@ fn a_glued_template_2019_copy_gives_what_is_certain() {
     // The prose's `收到2份…申请` is never read as a number.
     assert_eq!(cell("applications", "granted", "natural_person"), None);
 }
+
+/// Table 三 absent, a sentence in its place: every cell 0, recovered, the
+/// sentence quoted; the prose's other numbers are not read.
+#[test]
+fn a_table_stated_in_words_is_all_zero_and_says_so() {
+    let text = "某局2021年政府信息公开工作年度报告\n一、总体情况\n全年主动公开信息35条。\n\
+        二、主动公开政府信息情况\n信息内容\n本年制发件数\n本年废止件数\n现行有效件数\n规章\n0\n0\n0\n\
+        三、收到和处理政府信息公开申请情况\n本年度未收到政府信息公开申请。\n\
+        四、政府信息公开行政复议、行政诉讼情况\n本年度未发生政府信息公开行政复议、行政诉讼案件。\n\
+        五、存在的主要问题及改进情况\n无。\n";
+    let report = xxgk::extract_bytes(text.as_bytes(), xxgk::Source::default(), None);
+    let stated = warnings(&report, "stated_in_text");
+    assert_eq!(stated.len(), 2, "{:#?}", report.warnings);
+    assert!(
+        stated
+            .iter()
+            .any(|w| w.cell.as_deref() == Some("applications")
+                && w.message.contains("本年度未收到政府信息公开申请"))
+    );
+    for (table, row, col, value) in report.cells() {
+        if table != "active_disclosure" {
+            assert_eq!(value.map(|n| n.as_str()), Some("0"), "{table}.{row}.{col}");
+            assert!(report.recovered.contains(&format!("{table}.{row}.{col}")));
+        }
+    }
+    // A sentence that counts is no statement: table 四 stays absent.
+    let counted = text.replace(
+        "本年度未发生政府信息公开行政复议、行政诉讼案件",
+        "本年度发生行政复议1件",
+    );
+    let report = xxgk::extract_bytes(counted.as_bytes(), xxgk::Source::default(), None);
+    assert_eq!(report.cell("review_litigation", "review", "total"), None);
+}

@@ -18,10 +18,7 @@ const CELLS: usize = REVIEW_ROWS.len() * REVIEW_COLUMNS.len();
 /// `from`: the first row after table 三, so that prose before it is not read.
 pub fn extract(rows: &[Row], from: usize, doc: &Document, out: &mut Extraction) {
     let Some(start) = rows.iter().skip(from).position(is_header).map(|i| i + from) else {
-        match stated_in_words(doc, Stated::Review) {
-            Some(sentence) => out.stated(TABLE, &REVIEW_ROWS, &REVIEW_COLUMNS, &sentence),
-            None => missing(out),
-        }
+        absent(doc, out);
         return;
     };
     // The value rows: from the header on, until fifteen cells or the next section.
@@ -41,6 +38,11 @@ pub fn extract(rows: &[Row], from: usize, doc: &Document, out: &mut Extraction) 
         if values.len() >= CELLS {
             break;
         }
+    }
+    if values.is_empty() {
+        // A heading and no table under it.
+        absent(doc, out);
+        return;
     }
     if by_grid_header(doc, rows, &value_rows, out)
         || by_row_label(rows, &value_rows, out)
@@ -87,6 +89,14 @@ fn next_section_block(doc: &Document, from: usize) -> usize {
 /// Labels that end table 四: the next sections.
 fn ends_table(label: &str) -> bool {
     label.contains("存在的主要问题") || label.contains("其他需要报告") || label.contains("改进情况")
+}
+
+/// No table 四 on the page: a sentence may state it, else its rows are missing.
+fn absent(doc: &Document, out: &mut Extraction) {
+    match stated_in_words(doc, Stated::Review) {
+        Some(sentence) => out.stated(TABLE, &REVIEW_ROWS, &REVIEW_COLUMNS, &sentence),
+        None => missing(out),
+    }
 }
 
 fn missing(out: &mut Extraction) {
