@@ -16,8 +16,7 @@ use crate::template::{Group, application_rows, result_rows};
 pub(super) fn agree_applications(
     template: Template,
     solving: &mut [Solving],
-    out: &mut Extraction,
-    last_try: bool,
+    out: &Extraction,
 ) -> Outcome {
     let Some(columns) = solving.first().map(|s| s.pending.columns.clone()) else {
         return Outcome::Agreed;
@@ -50,24 +49,26 @@ pub(super) fn agree_applications(
             }
             Outcome::Agreed
         }
-        Combined::NoSolution if !last_try => Outcome::NoSolution,
-        Combined::NoSolution => {
-            out.warn(
-                "glued_inconsistent",
-                Some(APPLICATIONS.to_string()),
-                "no reading of the rows satisfies the template's column sums \
-                 (the page's own numbers disagree); each row was solved on its own sums",
-            );
-            Outcome::NoSolution
-        }
-        Combined::TooLarge => {
-            out.warn(
-                "glued_too_long",
-                Some(APPLICATIONS.to_string()),
-                "too many readings of the rows to combine; each row was solved on its own sums",
-            );
-            Outcome::TooLarge
-        }
+        Combined::NoSolution => Outcome::NoSolution,
+        Combined::TooLarge => Outcome::TooLarge,
+    }
+}
+
+/// The warning an outcome of combining the rows owes the record.
+pub(super) fn warn(outcome: Outcome, out: &mut Extraction) {
+    match outcome {
+        Outcome::Agreed => {}
+        Outcome::NoSolution => out.warn(
+            "glued_inconsistent",
+            Some(APPLICATIONS.to_string()),
+            "no reading of the rows satisfies the template's column sums \
+             (the page's own numbers disagree); each row was solved on its own sums",
+        ),
+        Outcome::TooLarge => out.warn(
+            "glued_too_long",
+            Some(APPLICATIONS.to_string()),
+            "too many readings of the rows to combine; each row was solved on its own sums",
+        ),
     }
 }
 

@@ -192,20 +192,22 @@ pub(crate) fn solve(template: Template, out: &mut Extraction) {
     if pending.is_empty() {
         return;
     }
-    for table in [ACTIVE, APPLICATIONS, REVIEW] {
-        let rows: Vec<&Pending> = pending.iter().filter(|p| p.table() == table).collect();
-        if rows.is_empty() {
-            continue;
-        }
-        // A row that shows fewer cells than its columns proves the copy
-        // drops blank cells; so does a row, or a table, that no reading
-        // without dropped blanks explains. Then any row may have lost some.
-        let mut vanish = rows.iter().any(|p| {
-            p.run
-                .as_ref()
-                .is_ok_and(|r| r.most_cells() < p.shape().cells())
-        });
-        loop {
+    let tables: Vec<Vec<&Pending>> = [ACTIVE, APPLICATIONS, REVIEW]
+        .iter()
+        .map(|table| pending.iter().filter(|p| p.table() == *table).collect())
+        .collect();
+    // A row that shows fewer cells than its columns proves the copy drops
+    // blank cells; so does a row, or table 三, that no reading without dropped
+    // blanks explains. One page writes all its tables one way: then any row
+    // of any table may have lost some, and everything is read again so.
+    let mut vanish = pending.iter().any(|p| {
+        p.run
+            .as_ref()
+            .is_ok_and(|r| r.most_cells() < p.shape().cells())
+    });
+    let decided = 'reading: loop {
+        let mut decided = Vec::with_capacity(tables.len());
+        for rows in &tables {
             let read: Vec<Result<agree::Solving, agree::Unread>> =
                 rows.iter().map(|p| agree::read_row(p, vanish)).collect();
             let unexplained = read
@@ -213,26 +215,35 @@ pub(crate) fn solve(template: Template, out: &mut Extraction) {
                 .any(|r| r.as_ref().is_err_and(agree::Unread::fits_no_cut));
             if unexplained && !vanish {
                 vanish = true;
-                continue;
+                continue 'reading;
             }
             let mut solving = Vec::new();
+            let mut unread = Vec::new();
             for (p, r) in rows.iter().zip(read) {
                 match r {
                     Ok(s) => solving.push(s),
-                    Err(unread) => agree::unresolved(p, out, unread.code, &unread.why),
+                    Err(u) => unread.push((*p, u)),
                 }
             }
-            if table == APPLICATIONS {
-                let combined = joint::agree_applications(template, &mut solving, out, vanish);
-                if combined == joint::Outcome::NoSolution && !vanish {
-                    vanish = true;
-                    continue;
-                }
+            let outcome = match rows.first().map(|p| p.table()) {
+                Some(APPLICATIONS) => joint::agree_applications(template, &mut solving, out),
+                _ => joint::Outcome::Agreed,
+            };
+            if outcome == joint::Outcome::NoSolution && !vanish {
+                vanish = true;
+                continue 'reading;
             }
-            for s in &solving {
-                agree::write(s, out);
-            }
-            break;
+            decided.push((solving, unread, outcome));
+        }
+        break decided;
+    };
+    for (solving, unread, outcome) in decided {
+        for (p, u) in unread {
+            agree::unresolved(p, out, u.code, &u.why);
+        }
+        joint::warn(outcome, out);
+        for s in &solving {
+            agree::write(s, out);
         }
     }
 }
