@@ -7,9 +7,7 @@ use std::cell::RefCell;
 use std::collections::HashSet;
 use std::fmt::{self, Write as _};
 
-use indexmap::IndexMap;
-
-use crate::model::{Check, Report, Status, Template, Value};
+use crate::model::{Check, Report, Status, Template};
 use crate::template::{
     APPLICANT_COLUMNS, Group, LEGAL_PERSON_SUBTOTAL, REVIEW_COLUMNS, REVIEW_ROWS, result_rows,
 };
@@ -61,7 +59,7 @@ impl fmt::Display for CellId<'_> {
 struct RowRef<'a> {
     table: &'static str,
     name: &'a str,
-    cells: Option<&'a IndexMap<String, Option<Value>>>,
+    cells: Option<&'a crate::model::Row>,
 }
 
 struct Checker<'a> {

@@ -13,7 +13,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// One table: row key → column key → cell (`None` = the page gives no number).
-pub type Table = IndexMap<String, IndexMap<String, Option<Value>>>;
+/// One table row: column key → cell. Keys are the template's fixed names, so
+/// a fast hash suits them (nothing on a page chooses them).
+pub type Row = IndexMap<String, Option<Value>, rustc_hash::FxBuildHasher>;
+pub type Table = IndexMap<String, Row, rustc_hash::FxBuildHasher>;
 
 /// A cell's content. Every cell is a number except `procurement.amount_unit`,
 /// the unit written beside the 2019 template's 采购总金额 (`元`, `万元`).
@@ -205,6 +208,9 @@ pub struct Source {
     /// The list page a crawl found this URL on (SPEC §7).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub found_on: Option<String>,
+    /// The page a saved copy was made from, as its archive header names it (`原始链接:`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original_url: Option<String>,
 }
 
 impl Source {
@@ -338,9 +344,9 @@ impl Report {
             status,
             reason,
             links: Vec::new(),
-            active_disclosure: Table::new(),
-            applications: Table::new(),
-            review_litigation: Table::new(),
+            active_disclosure: Table::default(),
+            applications: Table::default(),
+            review_litigation: Table::default(),
             sections: Sections::default(),
             checks: Vec::new(),
             warnings: Vec::new(),

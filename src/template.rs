@@ -194,10 +194,89 @@ pub fn application_label(label: &str, group: Option<Group>) -> Option<Applicatio
     if let Some(g) = group_of(label) {
         return Some(ApplicationLabel::Group(g));
     }
+    if let Some(row) = group.and_then(|g| misprinted_item(label, g)) {
+        return Some(ApplicationLabel::Row(row));
+    }
     if bare == "总计" && label != "总计" || label.contains("(七)总计") {
         return Some(ApplicationLabel::Row("total_processed"));
     }
     None
+}
+
+/// The template's own words for each result item (key form, number dropped).
+const ITEM_TEXTS: &[(&str, &str)] = &[
+    ("denied_state_secret", "属于国家秘密"),
+    ("denied_prohibited_by_law", "其他法律行政法规禁止公开"),
+    ("denied_security_stability", "危及“三安全一稳定”"),
+    ("denied_third_party_rights", "保护第三方合法权益"),
+    ("denied_internal_affairs", "属于三类内部事务信息"),
+    ("denied_process_information", "属于四类过程性信息"),
+    ("denied_law_enforcement_files", "属于行政执法案卷"),
+    ("denied_administrative_query", "属于行政查询事项"),
+    ("unable_not_held", "本机关不掌握相关政府信息"),
+    ("unable_needs_creation", "没有现成信息需要另行制作"),
+    ("unable_unclear_after_correction", "补正后申请内容仍不明确"),
+    ("not_processed_complaint", "信访举报投诉类申请"),
+    ("not_processed_duplicate", "重复申请"),
+    ("not_processed_publication", "要求提供公开出版物"),
+    ("not_processed_excessive", "无正当理由大量反复申请"),
+    (
+        "not_processed_confirmation",
+        "要求行政机关确认或重新出具已获取信息",
+    ),
+    (
+        "other_no_correction",
+        "申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+    ),
+    (
+        "other_unpaid_fee",
+        "申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+    ),
+];
+
+/// An item label a page misprinted (`2.其他法律行政止公开`, characters
+/// missing): the item its number names in `group`, when most of the
+/// template's words for that item are there in order, and little else.
+fn misprinted_item(label: &str, group: Group) -> Option<&'static str> {
+    let number = item_number(label)?;
+    let key = *group.items(Template::T2021).get(number.checked_sub(1)?)?;
+    let (_, text) = ITEM_TEXTS.iter().find(|(k, _)| *k == key)?;
+    let bare: Vec<char> = strip_item_number(label).chars().collect();
+    let text: Vec<char> = text.chars().collect();
+    let common = common_in_order(&bare, &text);
+    (common * 3 >= text.len() * 2 && common * 4 >= bare.len() * 3).then_some(key)
+}
+
+/// `2.` / `2、` / `(2)` at the start of a label: the item number.
+fn item_number(label: &str) -> Option<usize> {
+    let rest = label.strip_prefix('(').unwrap_or(label);
+    let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let after = rest[digits..].chars().next()?;
+    if digits == 0 || digits > 2 || !matches!(after, '.' | '、' | ')' | ',') {
+        return None;
+    }
+    rest[..digits].parse().ok()
+}
+
+/// The length of the longest common subsequence of two short texts.
+fn common_in_order(a: &[char], b: &[char]) -> usize {
+    if a.len() > 80 || b.len() > 80 {
+        return 0;
+    }
+    let mut row = vec![0usize; b.len() + 1];
+    for &x in a {
+        let mut diagonal = 0;
+        for (j, &y) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = if x == y {
+                diagonal + 1
+            } else {
+                above.max(row[j])
+            };
+            diagonal = above;
+        }
+    }
+    row[b.len()]
 }
 
 /// The item row a label names: the first of [`APPLICATION_ITEMS`] with a word
@@ -614,6 +693,24 @@ mod tests {
             application_label("四、结转下年度继续办理", None),
             Some(Row("carried_forward"))
         );
+    }
+
+    #[test]
+    fn a_misprinted_item_is_known_by_its_number_and_most_of_its_words() {
+        use ApplicationLabel::*;
+        let denied = Some(super::Group::Denied);
+        assert_eq!(
+            application_label("2.其他法律行政止公开", denied),
+            Some(Row("denied_prohibited_by_law"))
+        );
+        assert_eq!(
+            application_label("2、其他法律行政法规禁止公开", denied),
+            Some(Row("denied_prohibited_by_law"))
+        );
+        // The number alone, or words of another item, are not enough.
+        assert_eq!(application_label("2.合计", denied), None);
+        assert_eq!(application_label("5.其他法律行政止公开", denied), None);
+        assert_eq!(application_label("2.其他法律行政止公开", None), None);
     }
 
     #[test]

@@ -636,3 +636,153 @@ fn item_numbers_without_their_mark_are_split_off() {
         }
     }
 }
+
+/// The 2021 truth files' tables 三 and 四, a blank cell as 0.
+fn truth_tables() -> Vec<Tables> {
+    [
+        "samples/seed-shaodong-2023.truth.csv",
+        "samples/08_shuyang-county-fgj-2023.truth.csv",
+        "samples/09_pingtan-2024.truth.csv",
+    ]
+    .iter()
+    .map(|path| {
+        let truth = read_cells(path);
+        let value = |table: &str, row: &str, col: &str| -> u64 {
+            let k = (table.to_string(), row.to_string(), col.to_string());
+            truth.get(&k).and_then(|v| v.parse().ok()).unwrap_or(0)
+        };
+        Tables {
+            applications: application_rows(Template::T2021)
+                .iter()
+                .map(|r| APPLICANT_COLUMNS.map(|c| value("applications", r, c)))
+                .collect(),
+            review: REVIEW_ROWS
+                .iter()
+                .map(|r| REVIEW_COLUMNS.map(|c| value("review_litigation", r, c)))
+                .collect(),
+        }
+    })
+    .collect()
+}
+
+/// The cells of tables 三 and 四 whose number is not the table's (a blank
+/// compared as 0).
+fn numbers_not_in(report: &Report, tables: &Tables) -> Vec<String> {
+    let applications = application_rows(Template::T2021)
+        .iter()
+        .zip(&tables.applications)
+        .flat_map(|(row, values)| {
+            APPLICANT_COLUMNS
+                .iter()
+                .zip(values)
+                .map(move |(c, v)| ("applications", *row, *c, *v))
+        });
+    let review = REVIEW_ROWS
+        .iter()
+        .zip(&tables.review)
+        .flat_map(|(row, values)| {
+            REVIEW_COLUMNS
+                .iter()
+                .zip(values)
+                .map(move |(c, v)| ("review_litigation", *row, *c, *v))
+        });
+    applications
+        .chain(review)
+        .filter_map(|(table, row, col, want)| {
+            let got = report.cell(table, row, col)?.to_string();
+            (got != want.to_string())
+                .then(|| format!("{table}.{row}.{col}: got {got}, table {want}"))
+        })
+        .collect()
+}
+
+/// How a page and its archive wrote a table down.
+#[derive(Debug, Clone, Copy)]
+struct Archive {
+    /// Labels and digits run together on one line (else one value per line).
+    glued: bool,
+    /// A glued copy's page leaves every zero cell blank (else it writes
+    /// them all). Glued digits cannot show which of its zeros a page that
+    /// mixes both left blank: `1600160…` may be 160,0,160 or 16,0,0,160.
+    blank_zeros: bool,
+    /// The line break: `\r`, `\n` or `\r\n`.
+    line_break: &'static str,
+}
+
+/// A copy as crawl archives keep it: the zero cells the page left blank
+/// (`dropped`, in a copy with one value per line) leave no trace; the rest
+/// one per line, or glued.
+fn archive_copy(tables: &Tables, dropped: &[bool], archive: Archive) -> String {
+    let br = archive.line_break;
+    let cell_break = if archive.glued { "" } else { br };
+    let mut text = format!(
+        "某县人民政府2023年政府信息公开工作年度报告{br}一、总体情况{br}全年主动公开政府信息2645条。{br}\
+         三、收到和处理政府信息公开申请情况{br}申请人情况{br}自然人{br}法人或其他组织{br}总计{br}\
+         商业企业{br}科研机构{br}社会公益组织{br}法律服务机构{br}其他{br}"
+    );
+    let blank = |cell: usize| match archive.glued {
+        true => archive.blank_zeros,
+        false => dropped[cell],
+    };
+    let shown = |values: &[u64], at: usize| -> Vec<String> {
+        values
+            .iter()
+            .enumerate()
+            .filter(|(i, v)| **v != 0 || !blank(at + i))
+            .map(|(_, v)| v.to_string())
+            .collect()
+    };
+    for (i, (label, row)) in LABELS_2021.iter().zip(&tables.applications).enumerate() {
+        text.push_str(label);
+        for value in shown(row, i * 7) {
+            text.push_str(cell_break);
+            text.push_str(&value);
+        }
+        text.push_str(cell_break);
+    }
+    text.push_str(&format!(
+        "{br}四、政府信息公开行政复议、行政诉讼情况{br}行政复议{br}行政诉讼{br}结果维持{br}结果纠正{br}\
+         其他结果{br}尚未审结{br}总计{br}未经复议直接起诉{br}复议后起诉{br}结果维持{br}结果纠正{br}\
+         其他结果{br}尚未审结{br}总计{br}结果维持{br}结果纠正{br}其他结果{br}尚未审结{br}总计"
+    ));
+    let review: Vec<u64> = tables.review.iter().flatten().copied().collect();
+    for value in shown(&review, 25 * 7) {
+        text.push_str(cell_break);
+        text.push_str(&value);
+    }
+    text.push_str(&format!("{br}五、存在的主要问题及改进情况{br}无。{br}"));
+    text
+}
+
+fn archive() -> impl Strategy<Value = Archive> {
+    (
+        any::<bool>(),
+        any::<bool>(),
+        prop::sample::select(vec!["\r", "\n", "\r\n"]),
+    )
+        .prop_map(|(glued, blank_zeros, line_break)| Archive {
+            glued,
+            blank_zeros,
+            line_break,
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("XXGK_ARCHIVE_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(2000)
+    ))]
+
+    /// Whatever an archive dropped or glued, a number the solver writes is
+    /// the table's own (a blank compared as 0); it may only leave cells null.
+    #[test]
+    fn archived_tables_never_give_a_wrong_number(
+        tables in prop_oneof![1 => prop::sample::select(truth_tables()), 3 => tables()],
+        dropped in prop::collection::vec(prop::bool::weighted(0.7), 25 * 7 + 15),
+        archive in archive(),
+    ) {
+        let report = read(&archive_copy(&tables, &dropped, archive));
+        prop_assert_eq!(report.meta.template, Template::T2021);
+        let wrong = numbers_not_in(&report, &tables);
+        prop_assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+}

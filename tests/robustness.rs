@@ -256,3 +256,27 @@ proptest! {
         }
     }
 }
+
+/// A copy built to make the solver work hardest: table 三 glued on one line,
+/// every row a long run of digits, one row short (so any cell may be a
+/// dropped blank), table 四 sixty digits. The search is bounded: the copy
+/// is answered, every cell null with a warning. (Its time is measured in
+/// `cargo bench --bench extract`, not here.)
+#[test]
+fn a_copy_built_to_exhaust_the_solver_gives_nulls() {
+    let report = extract(&sample("hostile/solver-worst.txt"));
+    assert_eq!(report.status, Status::Partial);
+    for (table, row, col, value) in report.cells() {
+        if table != "active_disclosure" {
+            assert_eq!(value, None, "{table}.{row}.{col}");
+        }
+    }
+    assert!(
+        report
+            .warnings
+            .iter()
+            .any(|w| w.code == "glued_no_cut" && w.cell.as_deref() == Some("review_litigation")),
+        "{:#?}",
+        report.warnings
+    );
+}

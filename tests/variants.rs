@@ -645,3 +645,100 @@ fn template_2019_markdown_table_two_with_signed_changes_and_units() {
         Some("万元")
     );
 }
+
+/// Labels as real pages misprint them: characters missing (printed so in
+/// two official PDFs), items numbered `1、`, a stray space inside a label.
+/// Each is known by its item number within its group and most of its words.
+#[test]
+fn misprinted_labels_are_known_by_item_number_and_words() {
+    let misprint = |label: &str| match label {
+        "2.其他法律行政法规禁止公开" => "2.其他法律行政止公开".to_string(),
+        "（二）部分公开（区分处理的，只计这一情形，不计其他情形）" => {
+            "（二）部分公开（区分处理的，只计这一情 形，不计其他情形）".to_string()
+        }
+        "2.重复申请" => "2、重复申请".to_string(),
+        "3.其他" => "3、其他".to_string(),
+        other => other.to_string(),
+    };
+    let rows: Vec<(String, [&str; 7])> = consistent_rows()
+        .into_iter()
+        .map(|(l, v)| (misprint(l), v))
+        .collect();
+    let as_str: Vec<(&str, [&str; 7])> = rows.iter().map(|(l, v)| (l.as_str(), *v)).collect();
+    let html = page(&format!(
+        "<table>{APPLICANT_HEADER}{}</table>",
+        applications_rows(&as_str)
+    ));
+    let text: String = as_str
+        .iter()
+        .map(|(l, v)| format!("{l}\n{}\n", v.join("\n")))
+        .collect();
+    let text = format!(
+        "某县人民政府2023年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n申请人情况\n自然人\n\
+         法人或其他组织\n总计\n商业企业\n科研机构\n社会公益组织\n法律服务机构\n其他\n{text}"
+    );
+    for report in [extract_str(&html), extract_str(&text)] {
+        for row in [
+            "denied_prohibited_by_law",
+            "not_processed_duplicate",
+            "other_other",
+        ] {
+            assert_eq!(
+                cell(&report, "applications", row, "total").as_deref(),
+                Some("0"),
+                "{row}"
+            );
+        }
+        assert_eq!(
+            cell(&report, "applications", "partially_granted", "total").as_deref(),
+            Some("2")
+        );
+        assert!(
+            !report.warnings.iter().any(|w| w.code == "extra_row"),
+            "{:#?}",
+            report.warnings
+        );
+    }
+}
+
+/// A group heading spanning its rows, with a 小计 row of its own and the
+/// item `3.其他` whose spanned heading cell lands after it: 小计 is the
+/// group's subtotal (not an applicant column), `3.其他` its own item.
+#[test]
+fn a_spanned_group_heading_with_a_subtotal_row_and_its_other_item() {
+    let z = "<td>0</td>".repeat(7);
+    let table = format!(
+        "<table>{APPLICANT_HEADER}\
+         <tr><td colspan=\"3\">一、本年新收政府信息公开申请数量</td>{z}</tr>\
+         <tr><td rowspan=\"4\">三、本年度办理结果</td><td colspan=\"2\">（一）予以公开</td>{z}</tr>\
+         <tr><td rowspan=\"4\">（六）其他处理</td><td>小计</td>{z}</tr>\
+         <tr><td>1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请</td>{z}</tr>\
+         <tr><td>2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请</td>{z}</tr>\
+         <tr><td>3.其他</td>{z}</tr>\
+         <tr><td colspan=\"3\">（七）总计</td>{z}</tr></table>"
+    );
+    let report = extract_str(&page(&table));
+    for row in [
+        "other_subtotal",
+        "other_no_correction",
+        "other_unpaid_fee",
+        "other_other",
+    ] {
+        assert_eq!(
+            cell(&report, "applications", row, "total").as_deref(),
+            Some("0"),
+            "{row}"
+        );
+    }
+    assert!(
+        !report.applications.contains_key("legal_person_subtotal")
+            && report.applications["other_other"].len() == 7,
+        "小计 is a row here, not a column"
+    );
+    assert!(
+        !report
+            .warnings
+            .iter()
+            .any(|w| w.code == "extra_row" || w.code == "duplicate_row")
+    );
+}

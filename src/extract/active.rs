@@ -2,6 +2,7 @@
 //! (规章, 行政许可 …), each with one to three values in template order.
 
 use super::rows::{Cell, Fit, Row, fit};
+use super::solver::Target;
 use super::value::CellValue;
 use super::{CellKind, Extraction};
 use crate::model::{Template, Value};
@@ -37,6 +38,9 @@ pub fn extract(rows: &[Row], template: Template, out: &mut Extraction) {
             [Fit::Cells(cells), _] | [_, Fit::Cells(cells)] => cells,
             [Fit::Ambiguous(n), _] | [_, Fit::Ambiguous(n)] => {
                 out.ambiguous_row(TABLE, spec.key, spec.columns, n);
+                continue;
+            }
+            _ if out.defer_values(Target::Row(TABLE, spec.key), spec.columns, &own_cells(row)) => {
                 continue;
             }
             _ => {
@@ -76,6 +80,10 @@ pub fn extract(rows: &[Row], template: Template, out: &mut Extraction) {
         let unit = amount_unit.flatten().map(|u| Value::Text(u.to_string()));
         out.set(TABLE, "procurement", "amount_unit", unit);
     }
+}
+
+fn own_cells(row: &Row) -> Vec<&Cell> {
+    row.values.iter().filter(|c| !c.is_copy).collect()
 }
 
 /// Rows inside table 二 that are not template rows (e.g. `其他主动公开文件`):

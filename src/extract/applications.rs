@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use super::columns::{applicant_column, column_headers};
 use super::rows::{Cell, Fit, Row, fit};
+use super::solver::{Stated, Target, stated_in_words};
 use super::{CellKind, Extraction};
 use crate::flatten::{Block, Document};
 use crate::model::Template;
@@ -21,6 +22,8 @@ pub fn extract(rows: &[Row], doc: &Document, template: Template, out: &mut Extra
     let mut headers = GridHeaders::default();
     let mut subtotal_at: Option<usize> = None;
     let mut inside = false;
+    // A template row has been read: header words are behind.
+    let mut seen_rows = false;
     for row in rows {
         let mut own = None;
         for label in &row.labels {
@@ -34,16 +37,36 @@ pub fn extract(rows: &[Row], doc: &Document, template: Template, out: &mut Extra
             if label.contains("申请人情况") || label == "自然人" {
                 inside = true; // the table's own header
             }
-            if label.contains("小计") && subtotal_at.is_none() {
+            // 小计 in the header is a column; as a row's own label (under a
+            // group heading that spans its rows) it is that group's subtotal.
+            if label.contains("小计") && subtotal_at.is_none() && !seen_rows {
                 subtotal_at = Some(text_subtotal_position(&row.labels));
             }
-            own = class;
+            // A group heading's spanned cell may come after the item's own
+            // label when a page's spans are off: the item names the row.
+            // (In a text dump, labels on lines of their own may be rows of
+            // their own, so there the last one names the row.)
+            own = match (own, class) {
+                (Some(ApplicationLabel::Row(item)), Some(ApplicationLabel::Group(_)))
+                    if row.grid_row.is_some() =>
+                {
+                    Some(ApplicationLabel::Row(item))
+                }
+                _ => class,
+            };
         }
         if row.values.is_empty() {
             continue;
         }
         if own.is_none() {
             own = wrapped_label(&row.labels, group);
+        }
+        let is_subtotal_label = matches!(row.label(), Some("小计" | "合计"));
+        if own.is_none()
+            && is_subtotal_label
+            && let Some(g) = group
+        {
+            own = Some(ApplicationLabel::Group(g));
         }
         let key = match own {
             Some(ApplicationLabel::Row(key)) => key,
@@ -68,6 +91,7 @@ pub fn extract(rows: &[Row], doc: &Document, template: Template, out: &mut Extra
         if key == "new_received" {
             inside = true;
         }
+        seen_rows = true;
         if !inside && key != "carried_over" {
             // Result labels in prose or another table before table 三 begins.
             continue;
@@ -86,7 +110,14 @@ pub fn extract(rows: &[Row], doc: &Document, template: Template, out: &mut Extra
             inside = false;
         }
     }
-    for key in application_rows(template) {
+    let rows = application_rows(template);
+    if !rows.iter().any(|key| out.is_located(TABLE, key))
+        && let Some(sentence) = stated_in_words(doc, Stated::Applications)
+    {
+        out.stated(TABLE, rows, &APPLICANT_COLUMNS, &sentence);
+        return;
+    }
+    for key in rows {
         if !out.is_located(TABLE, key) {
             out.missing_row(TABLE, key, &APPLICANT_COLUMNS);
         }
@@ -163,6 +194,10 @@ fn place_row(
             Fit::Ambiguous(n) => ambiguous = Some(n),
             Fit::Mismatch => {}
         }
+    }
+    let own: Vec<&Cell> = row.values.iter().filter(|c| !c.is_copy).collect();
+    if ambiguous.is_none() && out.defer_values(Target::Row(TABLE, key), &columns, &own) {
+        return;
     }
     let expected = format!("{} applicant columns", columns.len());
     match ambiguous {

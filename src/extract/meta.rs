@@ -35,7 +35,8 @@ const REPORT_WORDS: &[&str] = &[
 ];
 
 pub fn read_meta(doc: &Document) -> Meta {
-    let title = find_title(doc);
+    let header = ArchiveHeader::read(doc);
+    let title = header.title.clone().or_else(|| find_title(doc));
     let year = title
         .as_deref()
         .and_then(|t| YEAR.captures(t))
@@ -47,16 +48,77 @@ pub fn read_meta(doc: &Document) -> Meta {
             })
         });
     let text = page_text(doc);
-    let agency = title
-        .as_deref()
-        .and_then(agency_from_title)
-        .or_else(|| agency_field(&text));
+    let agency = header.agency.clone().or_else(|| {
+        title
+            .as_deref()
+            .and_then(agency_from_title)
+            .or_else(|| agency_field(&text))
+    });
     Meta {
         title,
         agency,
         year,
-        published: published_date(&text),
+        published: header.published.clone().or_else(|| published_date(&text)),
         ..Meta::default()
+    }
+}
+
+/// The field lines a crawl archive puts before a saved copy's text
+/// (`标题:` `发布时间:` `文号:` `发布机构:` `栏目:` `原始链接:`). They describe the
+/// page the copy was made from, so they win over what is guessed from the text.
+#[derive(Debug, Default, PartialEq)]
+pub struct ArchiveHeader {
+    pub title: Option<String>,
+    pub published: Option<String>,
+    pub agency: Option<String>,
+    pub original_url: Option<String>,
+}
+
+impl ArchiveHeader {
+    /// The header at the top of a text dump; empty unless at least two of its
+    /// fields open the copy (a lone `标题:` line is just a title).
+    pub fn read(doc: &Document) -> ArchiveHeader {
+        let mut header = ArchiveHeader::default();
+        if doc.is_html {
+            return header;
+        }
+        let mut fields = 0;
+        for block in doc.blocks.iter().take(12) {
+            let Block::Text(line) = block else { break };
+            let Some((name, value)) = line.split_once([':', '：']) else {
+                break;
+            };
+            let value = value.trim();
+            let slot = match name.trim() {
+                "标题" => &mut header.title,
+                "发布机构" | "发布机关" => &mut header.agency,
+                "原始链接" | "原文链接" | "来源链接" => &mut header.original_url,
+                "发布时间" | "发布日期" => {
+                    header.published = published_date(line);
+                    fields += 1;
+                    continue;
+                }
+                "文号" | "栏目" | "来源" | "索引号" | "分类" => {
+                    fields += 1;
+                    continue;
+                }
+                _ => break,
+            };
+            fields += 1;
+            let acceptable = match name.trim() {
+                "原始链接" | "原文链接" | "来源链接" => {
+                    value.starts_with("http://") || value.starts_with("https://")
+                }
+                _ => (1..=120).contains(&value.chars().count()),
+            };
+            if acceptable {
+                *slot = Some(value.to_string());
+            }
+        }
+        if fields < 2 {
+            return ArchiveHeader::default();
+        }
+        header
     }
 }
 
@@ -281,6 +343,28 @@ mod tests {
             agency_from_title("平潭综合实验区2024年度政府信息公开工作年度报告").as_deref(),
             Some("平潭综合实验区")
         );
+    }
+
+    #[test]
+    fn an_archive_header_names_the_original_page() {
+        let doc = crate::flatten::flatten(
+            "标题: 某局2021年政府信息公开工作年度报告\n发布时间: 2022-01-14 15:00\n文号: \n\
+             发布机构: 莆田市某局\n栏目: 年报\n原始链接: https://www.example.gov.cn/a.htm\n正文:\n",
+        );
+        let header = ArchiveHeader::read(&doc);
+        assert_eq!(
+            header.title.as_deref(),
+            Some("某局2021年政府信息公开工作年度报告")
+        );
+        assert_eq!(header.published.as_deref(), Some("2022-01-14"));
+        assert_eq!(header.agency.as_deref(), Some("莆田市某局"));
+        assert_eq!(
+            header.original_url.as_deref(),
+            Some("https://www.example.gov.cn/a.htm")
+        );
+        // One field line is not an archive header.
+        let doc = crate::flatten::flatten("标题: 某局2021年报告\n正文\n");
+        assert_eq!(ArchiveHeader::read(&doc), ArchiveHeader::default());
     }
 
     #[test]

@@ -6,18 +6,17 @@
 mod active;
 mod applications;
 mod columns;
-mod glued;
 mod meta;
 mod not_report;
 mod review;
 pub(crate) mod rows;
+pub(crate) mod solver;
 pub(crate) mod value;
 
-use indexmap::IndexMap;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::flatten::Document;
-use crate::model::{Meta, Number, Report, Sections, Source, Status, Template, Value, Warning};
+use crate::model::{Meta, Number, Report, Row, Sections, Source, Status, Template, Value, Warning};
 use crate::template::{
     self, APPLICANT_COLUMNS, ApplicationLabel, Group, LEGAL_PERSON_SUBTOTAL, REVIEW_COLUMNS,
     REVIEW_ROWS,
@@ -27,7 +26,7 @@ use value::CellValue;
 
 /// Extracts a report from a flattened page. Checks are not run here.
 pub fn extract(doc: &Document, source: Source) -> Report {
-    let glued = glued::read(doc);
+    let glued = solver::read(doc);
     let mut rows = rows::logical_rows(doc);
     if let Some(glued) = &glued {
         rows = glued.merge_rows(rows);
@@ -37,6 +36,7 @@ pub fn extract(doc: &Document, source: Source) -> Report {
     let mut report = Report::empty(source, Status::Complete, None);
     report.meta = meta;
     report.meta.template = template;
+    report.source.original_url = meta::ArchiveHeader::read(doc).original_url;
     report.sections = meta::read_sections(doc);
 
     let verdict = match &glued {
@@ -90,16 +90,20 @@ pub fn extract(doc: &Document, source: Source) -> Report {
 }
 
 /// Reads the three tables of `template` from the rows (and the glued runs of
-/// a damaged dump).
+/// a damaged dump), then lets the template's sums settle what rows left open.
 fn read_tables(
     rows: &[rows::Row],
     doc: &Document,
-    glued: Option<&glued::GluedDump>,
+    glued: Option<&solver::GluedDump>,
     template: Template,
 ) -> Extraction {
-    let mut out = Extraction::default();
+    let mut out = Extraction {
+        // Only a text dump may have dropped its blank cells without a trace.
+        defers: !doc.is_html && !rows::keeps_spacing(doc),
+        ..Extraction::default()
+    };
     if let Some(glued) = glued {
-        glued.solve(template, &mut out);
+        glued.defer(template, &mut out);
     }
     active::extract(rows, template, &mut out);
     applications::extract(rows, doc, template, &mut out);
@@ -115,6 +119,7 @@ fn read_tables(
     if !out.is_located("review_litigation", REVIEW_ROWS[0]) {
         review::extract(rows, after_applications, doc, &mut out);
     }
+    solver::solve(template, &mut out);
     out
 }
 
@@ -142,9 +147,6 @@ fn detect_template(rows: &[rows::Row], year: Option<i32>) -> Template {
         std::cmp::Ordering::Equal => Template::Unknown,
     }
 }
-
-/// One table row being built: column key → cell.
-type Row = IndexMap<String, Option<Value>>;
 
 /// A located table row: the cells placed so far, by column key, in the order
 /// they were set (a row has at most nine, so a list beats a map).
@@ -174,11 +176,101 @@ pub(crate) struct Extraction {
     warnings: Vec<Warning>,
     /// `table.row.column` of cells solved from the template's sums.
     recovered: Vec<String>,
+    /// Rows a table reader may hand to the solver (text dumps only).
+    defers: bool,
+    /// Rows the solver decides at the end.
+    pending: Vec<solver::Pending>,
 }
 
 impl Extraction {
     pub fn is_located(&self, table: &'static str, row: &'static str) -> bool {
         self.located.contains(&(table, row))
+    }
+
+    /// A located row's cell: `None` when it was not set, `Some(None)` when null.
+    pub fn cell(
+        &self,
+        table: &'static str,
+        row: &'static str,
+        column: &'static str,
+    ) -> Option<Option<&Number>> {
+        let cells = self.cells.get(&(table, row))?;
+        let (_, value) = cells.iter().find(|(c, _)| *c == column)?;
+        Some(match value {
+            Some(Value::Number(n)) => Some(n),
+            _ => None,
+        })
+    }
+
+    /// Hands a row to the solver: it is located now and decided at the end.
+    pub fn defer(&mut self, pending: solver::Pending) {
+        match pending.target {
+            solver::Target::Row(table, row) => {
+                self.located.insert((table, row));
+            }
+            solver::Target::Review => {
+                for row in REVIEW_ROWS {
+                    self.located.insert(("review_litigation", row));
+                }
+            }
+        }
+        self.pending.push(pending);
+    }
+
+    /// Defers a row of a text dump whose values (numbers and blanks, fewer
+    /// than its columns) a table reader cannot place; false when it may not.
+    pub fn defer_values(
+        &mut self,
+        target: solver::Target,
+        columns: &[&'static str],
+        values: &[&Cell],
+    ) -> bool {
+        let cells = match target {
+            solver::Target::Row(..) => columns.len(),
+            solver::Target::Review => REVIEW_ROWS.len() * REVIEW_COLUMNS.len(),
+        };
+        if !self.defers || values.is_empty() || values.len() >= cells {
+            return false;
+        }
+        let Some(tokens) = solver::tokens_of(values) else {
+            return false;
+        };
+        self.defer(solver::Pending {
+            target,
+            columns: columns.to_vec(),
+            run: Ok(solver::readings::Run { tokens }),
+            shorter: None,
+            unit: None,
+        });
+        true
+    }
+
+    fn take_pending(&mut self) -> Vec<solver::Pending> {
+        std::mem::take(&mut self.pending)
+    }
+
+    /// A table the report states in words: every cell 0, recovered.
+    pub fn stated(
+        &mut self,
+        table: &'static str,
+        rows: &[&'static str],
+        columns: &[&'static str],
+        sentence: &str,
+    ) {
+        // A sentence is no table: it does not make a page that is otherwise
+        // not a report into one (a note quoting a report's words).
+        let read_before = self.read_any;
+        for &row in rows {
+            for &col in columns {
+                self.recover(table, row, col, Number::from_i64(0));
+            }
+        }
+        self.read_any = read_before;
+        self.warn(
+            "stated_in_text",
+            Some(table.to_string()),
+            format!("the report states this table in words instead of printing it: {sentence:?}"),
+        );
     }
 
     pub fn warn(&mut self, code: &str, cell: Option<String>, message: impl Into<String>) {
@@ -256,6 +348,14 @@ impl Extraction {
                     None
                 }
             },
+            CellValue::Null if cell.from_spacing => {
+                // Placed by the copy's empty lines, not by a cell of its own.
+                self.incomplete = true;
+                let message = "the copy has no line for this cell; its empty lines \
+                               show a blank cell here";
+                self.warn("blank_cell", at(), message);
+                None
+            }
             CellValue::Null => {
                 let message = match cell.text.trim() {
                     "" => "the page leaves this cell blank".to_string(),
@@ -400,7 +500,7 @@ impl Extraction {
     fn take_row(&mut self, table: &'static str, row: &'static str, columns: &[&str]) -> Row {
         let mut found = self.cells.remove(&(table, row)).unwrap_or_default();
         let extra = found.iter().filter(|(c, _)| !columns.contains(c)).count();
-        let mut ordered = Row::with_capacity(columns.len() + extra);
+        let mut ordered = Row::with_capacity_and_hasher(columns.len() + extra, Default::default());
         for &column in columns {
             let cell = match found.iter().position(|(c, _)| *c == column) {
                 Some(at) => found.remove(at).1,
@@ -454,6 +554,7 @@ mod tests {
                 value: CellValue::Null,
                 column: None,
                 is_copy: false,
+                from_spacing: false,
             },
             CellKind::Count,
         );

@@ -7,6 +7,7 @@
 use super::columns::{column_headers, review_cell, review_row};
 use super::meta::{Section, section_heading};
 use super::rows::{Cell, Row};
+use super::solver::{Stated, Target, stated_in_words};
 use super::{CellKind, Extraction};
 use crate::flatten::{Block, Document};
 use crate::template::{REVIEW_COLUMNS, REVIEW_ROWS};
@@ -17,14 +18,16 @@ const CELLS: usize = REVIEW_ROWS.len() * REVIEW_COLUMNS.len();
 /// `from`: the first row after table 三, so that prose before it is not read.
 pub fn extract(rows: &[Row], from: usize, doc: &Document, out: &mut Extraction) {
     let Some(start) = rows.iter().skip(from).position(is_header).map(|i| i + from) else {
-        missing(out);
+        absent(doc, out);
         return;
     };
     // The value rows: from the header on, until fifteen cells or the next section.
+    let next_section = next_section_block(doc, rows[start].block);
     let mut values: Vec<(&Row, &Cell)> = Vec::new();
     let mut value_rows: Vec<&Row> = Vec::new();
     for row in &rows[start..] {
-        if row.labels.iter().any(|l| ends_table(l)) && !value_rows.is_empty() {
+        let ended = row.labels.iter().any(|l| ends_table(l)) || row.block >= next_section;
+        if ended && !value_rows.is_empty() {
             break;
         }
         if row.values.is_empty() {
@@ -36,10 +39,23 @@ pub fn extract(rows: &[Row], from: usize, doc: &Document, out: &mut Extraction) 
             break;
         }
     }
+    if values.is_empty() {
+        // A heading and no table under it.
+        absent(doc, out);
+        return;
+    }
     if by_grid_header(doc, rows, &value_rows, out)
         || by_row_label(rows, &value_rows, out)
         || in_source_order(&values, out)
     {
+        return;
+    }
+    let own: Vec<&Cell> = values
+        .iter()
+        .map(|(_, c)| *c)
+        .filter(|c| !c.is_copy)
+        .collect();
+    if out.defer_values(Target::Review, &REVIEW_COLUMNS, &own) {
         return;
     }
     let found = values.len();
@@ -59,9 +75,28 @@ fn is_header(row: &Row) -> bool {
     })
 }
 
+/// The first text block after `from` that opens a section after table 四
+/// (its label may be lost among the prose lines that follow it).
+fn next_section_block(doc: &Document, from: usize) -> usize {
+    doc.blocks
+        .iter()
+        .enumerate()
+        .skip(from + 1)
+        .find(|(_, b)| matches!(b, Block::Text(t) if t.chars().count() <= 45 && ends_table(t)))
+        .map_or(usize::MAX, |(i, _)| i)
+}
+
 /// Labels that end table 四: the next sections.
 fn ends_table(label: &str) -> bool {
     label.contains("存在的主要问题") || label.contains("其他需要报告") || label.contains("改进情况")
+}
+
+/// No table 四 on the page: a sentence may state it, else its rows are missing.
+fn absent(doc: &Document, out: &mut Extraction) {
+    match stated_in_words(doc, Stated::Review) {
+        Some(sentence) => out.stated(TABLE, &REVIEW_ROWS, &REVIEW_COLUMNS, &sentence),
+        None => missing(out),
+    }
 }
 
 fn missing(out: &mut Extraction) {

@@ -35,6 +35,8 @@ pub struct Cell {
     pub column: Option<usize>,
     /// Part of a span whose own cell is elsewhere.
     pub is_copy: bool,
+    /// A blank cell the copy left no line for, put back from its spacing.
+    pub from_spacing: bool,
 }
 
 impl Cell {
@@ -44,6 +46,7 @@ impl Cell {
             value: parse_cell(text),
             column,
             is_copy,
+            from_spacing: false,
         }
     }
 }
@@ -78,18 +81,114 @@ fn is_value(v: &CellValue) -> bool {
 /// Reads every table row of a document, in order.
 pub fn logical_rows(doc: &Document) -> Vec<Row> {
     let mut rows = Vec::new();
-    let mut pending = TextRow::default();
+    let mut pending = TextRow {
+        spacing: Spacing::of(doc),
+        ..TextRow::default()
+    };
     for (block, b) in doc.blocks.iter().enumerate() {
         match b {
-            Block::Text(line) => pending.push_line(block, line, &mut rows),
+            Block::Text(line) => {
+                pending.gap = doc.gaps.get(block).copied();
+                pending.push_line(block, line, &mut rows);
+            }
             Block::Table(grid) => {
+                pending.gap = None;
                 pending.finish(&mut rows);
                 grid_rows(block, grid, &mut rows);
             }
         }
     }
+    pending.gap = None;
     pending.finish(&mut rows);
     rows
+}
+
+/// True when a text dump keeps empty lines between its cells, so a blank
+/// cell shows as more of them: its rows are read by their spacing, and a
+/// row that shows fewer cells is damaged rather than missing blanks.
+pub fn keeps_spacing(doc: &Document) -> bool {
+    Spacing::of(doc).is_some()
+}
+
+/// How a text dump that keeps empty lines spaces its cells: the usual number
+/// of empty lines between two cells of a row, before a row's first cell and
+/// after its last. A blank cell then shows as `cell + 1` more empty lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Spacing {
+    cell: u32,
+    lead: u32,
+    trail: u32,
+}
+
+impl Spacing {
+    /// The spacing most value lines follow, when the dump keeps empty lines
+    /// between its cells at all.
+    fn of(doc: &Document) -> Option<Spacing> {
+        if doc.is_html || !doc.gaps.iter().any(|&g| g > 0) {
+            return None;
+        }
+        let mut cell = GapCount::default();
+        let mut lead = GapCount::default();
+        let mut trail = GapCount::default();
+        let mut previous_is_value: Option<bool> = None;
+        for (b, &gap) in doc.blocks.iter().zip(&doc.gaps) {
+            let Block::Text(line) = b else {
+                previous_is_value = None;
+                continue;
+            };
+            let is_value = is_single_value(line);
+            match (previous_is_value, is_value) {
+                (Some(true), true) => cell.add(gap),
+                (Some(false), true) => lead.add(gap),
+                (Some(true), false) => trail.add(gap),
+                _ => {}
+            }
+            previous_is_value = Some(is_value);
+        }
+        let spacing = Spacing {
+            cell: cell.mode()?,
+            lead: lead.mode()?,
+            trail: trail.mode()?,
+        };
+        (spacing.cell > 0).then_some(spacing)
+    }
+
+    /// Blank cells that a gap of `gap` empty lines stands for, where `usual`
+    /// is the gap with none; `None` when the gap fits no whole number.
+    fn blanks(self, gap: u32, usual: u32) -> Option<u32> {
+        let extra = gap.checked_sub(usual)?;
+        let blanks = extra / (self.cell + 1);
+        // No table row has more cells than table 四's fifteen.
+        (extra % (self.cell + 1) == 0 && blanks < 16).then_some(blanks)
+    }
+}
+
+/// Counts of small gaps, for their most common value.
+#[derive(Default)]
+struct GapCount([u32; 8]);
+
+impl GapCount {
+    fn add(&mut self, gap: u32) {
+        if let Some(n) = self.0.get_mut(gap as usize) {
+            *n += 1;
+        }
+    }
+
+    fn mode(&self) -> Option<u32> {
+        let (gap, &n) = self
+            .0
+            .iter()
+            .enumerate()
+            .max_by_key(|&(g, n)| (*n, std::cmp::Reverse(g)))?;
+        (n > 0).then_some(gap as u32)
+    }
+}
+
+/// A line holding one value and nothing else.
+fn is_single_value(line: &str) -> bool {
+    !line.contains(char::is_whitespace)
+        && line.chars().all(may_be_in_a_value)
+        && is_value(&parse_cell(line))
 }
 
 /// The most label lines a text row keeps (table 三's header and first row
@@ -102,6 +201,12 @@ struct TextRow {
     block: usize,
     labels: Vec<String>,
     values: Vec<Cell>,
+    /// The dump's cell spacing, when it keeps empty lines between cells.
+    spacing: Option<Spacing>,
+    /// Empty lines before the line being read.
+    gap: Option<u32>,
+    /// Empty lines before each value, while every value has its own line.
+    gaps: Option<Vec<u32>>,
 }
 
 impl TextRow {
@@ -109,11 +214,19 @@ impl TextRow {
         if let Some((label, values)) = label_then_values(line) {
             self.push_line(block, label, rows);
             self.values.extend(values);
+            self.gaps = None;
             return;
         }
         if let Some(values) = value_line(line) {
             if self.labels.is_empty() && self.values.is_empty() {
                 self.block = block;
+            }
+            if self.values.is_empty() {
+                self.gaps = Some(Vec::new());
+            }
+            match (&mut self.gaps, self.gap) {
+                (Some(gaps), Some(gap)) if values.len() == 1 => gaps.push(gap),
+                _ => self.gaps = None,
             }
             self.values.extend(values);
             return;
@@ -125,6 +238,7 @@ impl TextRow {
                 self.block = block;
             }
             self.values.push(Cell::from_text(line.trim(), None, false));
+            self.gaps = None;
             return;
         }
         if !self.values.is_empty() {
@@ -147,6 +261,7 @@ impl TextRow {
     }
 
     fn finish(&mut self, rows: &mut Vec<Row>) {
+        self.place_blank_cells();
         if !self.values.is_empty() {
             rows.push(Row {
                 block: self.block,
@@ -164,6 +279,53 @@ impl TextRow {
                 grid_row: None,
             });
         }
+    }
+}
+
+impl TextRow {
+    /// In a dump that keeps one empty-line spacing per blank cell, puts the
+    /// blank cells back where the row's gaps show them. A row with any gap
+    /// that fits no whole number of cells is left as it is.
+    fn place_blank_cells(&mut self) {
+        let (Some(spacing), Some(gaps)) = (self.spacing, self.gaps.take()) else {
+            return;
+        };
+        if gaps.len() != self.values.len() || gaps.is_empty() {
+            return;
+        }
+        let mut before: Vec<u32> = Vec::with_capacity(gaps.len());
+        for (i, &gap) in gaps.iter().enumerate() {
+            let usual = if i == 0 { spacing.lead } else { spacing.cell };
+            match spacing.blanks(gap, usual) {
+                Some(n) => before.push(n),
+                None => return,
+            }
+        }
+        // After the last value: only where rows end the way cells do, so a
+        // wider gap before the next row is a blank cell, not a row boundary.
+        let after = match self.gap {
+            Some(gap) if spacing.trail == spacing.lead => {
+                match spacing.blanks(gap, spacing.trail) {
+                    Some(n) => n,
+                    None => return,
+                }
+            }
+            _ => 0,
+        };
+        if before.iter().all(|&n| n == 0) && after == 0 {
+            return;
+        }
+        let blank = || Cell {
+            from_spacing: true,
+            ..Cell::from_text("", None, false)
+        };
+        let mut values = Vec::with_capacity(self.values.len() + 8);
+        for (cell, n) in std::mem::take(&mut self.values).into_iter().zip(before) {
+            values.extend((0..n).map(|_| blank()));
+            values.push(cell);
+        }
+        values.extend((0..after).map(|_| blank()));
+        self.values = values;
     }
 }
 

@@ -95,6 +95,7 @@ pub fn flatten_html(text: &str) -> Document {
         script_bytes: walker.script_bytes,
         is_html: true,
         data: None,
+        gaps: Vec::new(),
     }
 }
 

@@ -38,6 +38,8 @@ pub struct Document {
     /// Bytes of inline `<script>`: a big script and no text means a JS shell.
     pub script_bytes: usize,
     pub is_html: bool,
+    /// Text dumps: for each block, the empty lines just before it (empty for HTML).
+    pub gaps: Vec<u32>,
 }
 
 /// An `<a href>` as the page wrote it (relative hrefs unresolved).

@@ -7,29 +7,57 @@ use super::{Block, Cell, Document, Grid};
 
 pub fn flatten_text(text: &str) -> Document {
     let mut blocks = Vec::new();
+    let mut gaps = Vec::new();
     let mut grid = Grid::default();
-    for line in text.lines() {
+    // Empty lines since the last block: a copy that keeps one per blank cell
+    // shows where its blank cells were.
+    let mut empty = 0u32;
+    for line in lines(text) {
         match table_row(line) {
             Some(TableLine::Row(cells)) => grid.rows.push(cells),
             Some(TableLine::Rule) => {}
             None => {
                 if !grid.rows.is_empty() {
                     blocks.push(Block::Table(std::mem::take(&mut grid)));
+                    gaps.push(0);
                 }
                 let line = collapse_whitespace(line);
-                if !line.is_empty() && !is_page_marker(&line) {
+                if line.is_empty() {
+                    empty = empty.saturating_add(1);
+                } else if !is_page_marker(&line) {
                     blocks.push(Block::Text(line));
+                    gaps.push(std::mem::take(&mut empty));
                 }
             }
         }
     }
     if !grid.rows.is_empty() {
         blocks.push(Block::Table(grid));
+        gaps.push(0);
     }
     Document {
         blocks,
+        gaps,
         ..Document::default()
     }
+}
+
+/// The lines of a text, broken at LF, CRLF or a lone CR: crawlers that joined
+/// a page's text nodes with CR leave no LF at all.
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let Some(at) = memchr::memchr2(b'\r', b'\n', rest.as_bytes()) else {
+            return Some(std::mem::take(&mut rest));
+        };
+        let line = &rest[..at];
+        let skip = if rest[at..].starts_with("\r\n") { 2 } else { 1 };
+        rest = &rest[at + skip..];
+        Some(line)
+    })
 }
 
 /// A page number left by PDF conversion: `- 4 -`, `— 5 —`, `第 3 页`.
@@ -91,6 +119,21 @@ mod tests {
             doc.blocks,
             vec![Block::Text("规章".into()), Block::Text("0".into())]
         );
+    }
+
+    #[test]
+    fn cr_lf_and_crlf_all_break_lines() {
+        let doc = flatten_text("规章\r\r\r0\r\n行政许可\n5\r");
+        assert_eq!(
+            doc.blocks,
+            vec![
+                Block::Text("规章".into()),
+                Block::Text("0".into()),
+                Block::Text("行政许可".into()),
+                Block::Text("5".into())
+            ]
+        );
+        assert_eq!(doc.gaps, [0, 2, 0, 0]);
     }
 
     #[test]
