@@ -78,7 +78,7 @@ const MAX_COLSPAN: usize = 1000;
 const MAX_GRID_WIDTH: usize = 1000;
 
 pub fn flatten_html(text: &str) -> Document {
-    let html = Html::parse_document(text);
+    let html = Html::parse_document(&super::prune::prune_markup(text));
     let mut walker = Walker::default();
     walker.walk(html.tree.root());
     walker.flush();

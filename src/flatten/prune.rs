@@ -1,0 +1,376 @@
+//! Cuts from a page's markup what the flattener never reads, before html5ever
+//! tokenises it. Report pages carry a `style`, `width` or `align` on nearly
+//! every cell and paragraph, and html5ever reads attributes character by
+//! character into a heap string each: on the sample pages they are 40–60 % of
+//! the parse. `&nbsp;` in text is written out as the character it stands for,
+//! sparing html5ever's character-reference matcher.
+//!
+//! The result parses to the same tree, less the dropped attributes. That holds
+//! only where this scan knows the tokenizer's state exactly, so it follows the
+//! HTML standard's tokenizer through tags, comments and raw-text elements, and
+//! stops cutting (copying the rest as it is) at anything that would make it
+//! guess: foreign content (`<svg>`, `<math>`), `<plaintext>`, `<frameset>`,
+//! a `<select>` holding more than options, a script that may be
+//! double-escaped, a tag cut off by the end of the page.
+
+use std::borrow::Cow;
+
+use memchr::{memchr, memchr2, memmem};
+
+/// The attributes that survive: those the flattener reads (links, frames,
+/// scripts, chrome by class or id, spans) and those the tree builder itself
+/// looks at (`<input type=hidden>` in tables, form association, declarative
+/// shadow roots).
+const KEPT: &[&[u8]] = &[
+    b"class",
+    b"id",
+    b"href",
+    b"title",
+    b"src",
+    b"rowspan",
+    b"colspan",
+    b"type",
+    b"form",
+    b"shadowrootmode",
+];
+
+/// Elements whose every attribute is kept: the tree builder compares the
+/// attributes of these "formatting elements" when it decides how many to
+/// reopen (the standard's Noah's Ark clause), so dropping some could change
+/// the tree.
+const FORMATTING: &[&[u8]] = &[
+    b"a", b"b", b"big", b"code", b"em", b"font", b"i", b"nobr", b"s", b"small", b"strike",
+    b"strong", b"tt", b"u",
+];
+
+/// Elements whose content the tokenizer reads as text up to their end tag.
+const RAW_TEXT: &[&[u8]] = &[
+    b"title", b"textarea", b"style", b"xmp", b"iframe", b"noembed", b"noframes", b"noscript",
+    b"script",
+];
+
+/// Elements after which the tokenizer's state depends on more than this scan
+/// follows.
+const UNFOLLOWED: &[&[u8]] = &[b"svg", b"math", b"plaintext", b"frameset"];
+
+/// The page with unread attributes dropped and `&nbsp;` written out;
+/// borrowed when there was nothing to cut.
+pub fn prune_markup(html: &str) -> Cow<'_, str> {
+    let mut pruner = Pruner {
+        html,
+        bytes: html.as_bytes(),
+        out: String::new(),
+        copied: 0,
+        spans: Vec::new(),
+    };
+    pruner.run();
+    if pruner.copied == 0 {
+        return Cow::Borrowed(html);
+    }
+    pruner.out.push_str(&html[pruner.copied..]);
+    Cow::Owned(pruner.out)
+}
+
+struct Pruner<'a> {
+    html: &'a str,
+    bytes: &'a [u8],
+    /// The pruned page up to `copied` in the input.
+    out: String,
+    copied: usize,
+    /// Byte ranges of the attributes of the tag being read that go.
+    spans: Vec<(usize, usize)>,
+}
+
+/// What follows a `<` in text.
+enum Markup {
+    /// Not markup: the `<` is text.
+    Text,
+    /// A comment, doctype or tag that ends before `end`.
+    Skipped { end: usize },
+    /// A start tag ending before `end`.
+    StartTag { end: usize, name: TagName },
+    /// The scan cannot follow what comes next.
+    Stop,
+}
+
+impl Pruner<'_> {
+    fn run(&mut self) {
+        let mut at = 0;
+        while let Some(offset) = memchr2(b'<', b'&', &self.bytes[at..]) {
+            let i = at + offset;
+            if self.bytes[i] == b'&' {
+                if self.bytes[i..].starts_with(b"&nbsp;") {
+                    self.replace(i, i + "&nbsp;".len(), "\u{a0}");
+                }
+                at = i + 1;
+                continue;
+            }
+            at = match self.markup(i) {
+                Markup::Text => i + 1,
+                Markup::Skipped { end } => end,
+                Markup::StartTag { end, name } => {
+                    let name = name.as_bytes();
+                    if UNFOLLOWED.contains(&name) {
+                        return;
+                    }
+                    let next = if RAW_TEXT.contains(&name) {
+                        self.raw_text_end(end, name)
+                    } else if name == b"select" {
+                        self.select_end(end)
+                    } else {
+                        Some(end)
+                    };
+                    match next {
+                        Some(next) => next,
+                        None => return,
+                    }
+                }
+                Markup::Stop => return,
+            };
+        }
+    }
+
+    /// Reads the markup starting at the `<` at `i`, as the tokenizer's data
+    /// state does, and drops the unread attributes of a start tag.
+    fn markup(&mut self, i: usize) -> Markup {
+        let rest = &self.bytes[i + 1..];
+        match rest.first() {
+            Some(b'!') if rest.starts_with(b"!--") => match comment_len(&rest[3..]) {
+                Some(len) => Markup::Skipped {
+                    end: i + 4 + len,
+                },
+                None => Markup::Stop,
+            },
+            // Doctypes and bogus comments end at the first `>`.
+            Some(b'!' | b'?') => match memchr(b'>', rest) {
+                Some(gt) => Markup::Skipped { end: i + 2 + gt },
+                None => Markup::Stop,
+            },
+            Some(b'/') => match rest.get(1) {
+                Some(c) if c.is_ascii_alphabetic() => match self.tag(i + 2, false) {
+                    Some((end, _)) => Markup::Skipped { end },
+                    None => Markup::Stop,
+                },
+                Some(b'>') => Markup::Skipped { end: i + 3 },
+                Some(_) => match memchr(b'>', rest) {
+                    Some(gt) => Markup::Skipped { end: i + 2 + gt },
+                    None => Markup::Stop,
+                },
+                None => Markup::Stop,
+            },
+            Some(c) if c.is_ascii_alphabetic() => match self.tag(i + 1, true) {
+                Some((end, name)) => Markup::StartTag { end, name },
+                None => Markup::Stop,
+            },
+            _ => Markup::Text,
+        }
+    }
+
+    /// Reads a tag from its name at `start` to its `>`, following the
+    /// standard's attribute states; returns the offset after the `>` and the
+    /// tag's name. For a start tag, drops the attributes that are not
+    /// [`KEPT`]. `None` when the page ends first (the tokenizer then drops the
+    /// tag, so nothing after it matters).
+    fn tag(&mut self, start: usize, is_start: bool) -> Option<(usize, TagName)> {
+        let bytes = self.bytes;
+        let mut at = start;
+        while at < bytes.len() && !is_tag_space(bytes[at]) && !matches!(bytes[at], b'/' | b'>') {
+            at += 1;
+        }
+        let name = TagName::new(&bytes[start..at]);
+        let prunable = is_start
+            && !FORMATTING.contains(&name.as_bytes())
+            && !UNFOLLOWED.contains(&name.as_bytes());
+        self.spans.clear();
+        // The before-attribute-name state, entered after the tag's name.
+        loop {
+            at = skip_spaces(bytes, at);
+            match *bytes.get(at)? {
+                b'>' => break,
+                // The self-closing start tag state: `/>` ends the tag, a `/`
+                // before anything else is dropped.
+                b'/' => {
+                    at += 1;
+                    if *bytes.get(at)? == b'>' {
+                        break;
+                    }
+                    continue;
+                }
+                _ => {}
+            }
+            let attr_start = at;
+            // The first character is always part of the name, even `=`.
+            at += 1;
+            while at < bytes.len()
+                && !is_tag_space(bytes[at])
+                && !matches!(bytes[at], b'/' | b'>' | b'=')
+            {
+                at += 1;
+            }
+            let name_end = at;
+            at = skip_spaces(bytes, at);
+            let mut attr_end = name_end;
+            if *bytes.get(at)? == b'=' {
+                at = skip_spaces(bytes, at + 1);
+                match *bytes.get(at)? {
+                    quote @ (b'"' | b'\'') => {
+                        at += 1 + memchr(quote, &bytes[at + 1..])? + 1;
+                        attr_end = at;
+                    }
+                    // `name=>`: an empty value, and the tag ends.
+                    b'>' => attr_end = at,
+                    _ => {
+                        while at < bytes.len() && !is_tag_space(bytes[at]) && bytes[at] != b'>' {
+                            at += 1;
+                        }
+                        attr_end = at;
+                    }
+                }
+            }
+            if prunable && !is_kept(&bytes[attr_start..name_end]) {
+                self.spans.push((attr_start, attr_end));
+            }
+        }
+        let end = at + 1;
+        for k in 0..self.spans.len() {
+            let (from, to) = self.spans[k];
+            // A space keeps what stood on either side apart, as the
+            // attribute did.
+            self.replace(from, to, " ");
+        }
+        Some((end, name))
+    }
+
+    /// Where the text of a raw-text element opened before `start` ends: at
+    /// its end tag, which the caller reads next. `None` when the page ends
+    /// first or a script may hide its end tag (a `<!--` with a `<script` is
+    /// the standard's double-escaped script, whose end is not the first
+    /// `</script>`).
+    fn raw_text_end(&self, start: usize, name: &[u8]) -> Option<usize> {
+        let text = &self.bytes[start..];
+        let end = memmem::find_iter(text, b"</").find(|&i| {
+            let after = &text[i + 2..];
+            after.len() > name.len()
+                && after[..name.len()].eq_ignore_ascii_case(name)
+                && (is_tag_space(after[name.len()]) || matches!(after[name.len()], b'/' | b'>'))
+        })?;
+        if name == b"script" {
+            let body = &text[..end];
+            if memmem::find(body, b"<!--").is_some() && contains_ignore_case(body, b"<script") {
+                return None;
+            }
+        }
+        Some(start + end)
+    }
+
+    /// Where a `<select>` opened before `start` ends: at its `</select>`,
+    /// when it holds only text, options and option groups (whose tags are
+    /// read but kept whole). `None` for anything else: inside a select the
+    /// tree builder ignores most tags, so a `<style>` there is no raw text.
+    fn select_end(&mut self, start: usize) -> Option<usize> {
+        let mut at = start;
+        loop {
+            let i = at + memchr(b'<', &self.bytes[at..])?;
+            let rest = &self.bytes[i + 1..];
+            let (closing, name) = match rest.strip_prefix(b"/") {
+                Some(name) => (true, name),
+                None => (false, rest),
+            };
+            if !name.first().is_some_and(u8::is_ascii_alphabetic) {
+                if closing || matches!(rest.first(), Some(b'!' | b'?')) {
+                    return None;
+                }
+                at = i + 1;
+                continue;
+            }
+            let named = |tag: &[u8]| {
+                name.len() > tag.len()
+                    && name[..tag.len()].eq_ignore_ascii_case(tag)
+                    && (is_tag_space(name[tag.len()]) || matches!(name[tag.len()], b'/' | b'>'))
+            };
+            if closing && named(b"select") {
+                return Some(i);
+            }
+            if !(named(b"option") || named(b"optgroup")) {
+                return None;
+            }
+            let name_start = i + 1 + usize::from(closing);
+            (at, _) = self.tag(name_start, false)?;
+        }
+    }
+
+    /// Writes `with` in place of the input's `from..to`.
+    fn replace(&mut self, from: usize, to: usize, with: &str) {
+        if self.out.capacity() == 0 {
+            self.out.reserve(self.html.len());
+        }
+        self.out.push_str(&self.html[self.copied..from]);
+        self.out.push_str(with);
+        self.copied = to;
+    }
+}
+
+/// Length of a comment's body and end after its `<!--`, as the tokenizer's
+/// comment states read it: `<!-->` and `<!--->` are whole comments, and
+/// otherwise the first `-->` or `--!>` ends it. `None` when the page ends first.
+fn comment_len(body: &[u8]) -> Option<usize> {
+    if body.starts_with(b">") {
+        return Some(1);
+    }
+    if body.starts_with(b"->") {
+        return Some(2);
+    }
+    let plain = memmem::find(body, b"-->").map(|i| i + 3);
+    let bang = memmem::find(body, b"--!>").map(|i| i + 4);
+    match (plain, bang) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// Whitespace in the tokenizer's tag states (a CR is read as a line feed).
+fn is_tag_space(c: u8) -> bool {
+    matches!(c, b'\t' | b'\n' | b'\x0C' | b'\r' | b' ')
+}
+
+fn skip_spaces(bytes: &[u8], mut at: usize) -> usize {
+    while at < bytes.len() && is_tag_space(bytes[at]) {
+        at += 1;
+    }
+    at
+}
+
+fn is_kept(name: &[u8]) -> bool {
+    KEPT.iter().any(|kept| name.eq_ignore_ascii_case(kept))
+}
+
+/// A tag's name, ASCII-lowered as the tokenizer lowers it, without an
+/// allocation: names longer than any listed here compare as empty.
+#[derive(Clone, Copy)]
+struct TagName {
+    bytes: [u8; 16],
+    len: usize,
+}
+
+impl TagName {
+    fn new(raw: &[u8]) -> Self {
+        let mut bytes = [0u8; 16];
+        for (slot, c) in bytes.iter_mut().zip(raw) {
+            *slot = c.to_ascii_lowercase();
+        }
+        TagName {
+            bytes,
+            len: raw.len(),
+        }
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        self.bytes.get(..self.len).unwrap_or_default()
+    }
+}
+
+fn contains_ignore_case(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle))
+}
