@@ -531,17 +531,24 @@ fn layout(rows: Vec<Vec<RawCell>>) -> Grid {
                 pending.resize(end, None);
             }
             let rows_below = rowspan.min(row_count - r) - 1;
+            let mut text = cell.text;
             for c in col..end {
-                if c != col && !budget.take(&cell.text) {
+                if c != col && !budget.take(&text) {
                     break;
                 }
+                if rows_below > 0 {
+                    pending[c] = Some((text.clone(), rows_below));
+                }
+                // The last slot takes the text itself: most cells have one.
+                let text = if c + 1 == end {
+                    std::mem::take(&mut text)
+                } else {
+                    text.clone()
+                };
                 slots[c] = Some(Cell {
-                    text: cell.text.clone(),
+                    text,
                     is_copy: c != col,
                 });
-                if rows_below > 0 {
-                    pending[c] = Some((cell.text.clone(), rows_below));
-                }
             }
             col = end;
         }
