@@ -3,8 +3,13 @@
 mod crawl;
 mod export;
 mod extract;
+mod review;
 
+use std::io::{self, Read};
+use std::path::Path;
 use std::process::ExitCode;
+
+use anyhow::Context;
 
 use clap::{Parser, Subcommand};
 
@@ -28,6 +33,7 @@ arithmetic (勾稽关系) is checked and every failing check names its cells.",
 xxgk extract samples/seed-shaodong-2023.txt\n  \
 xxgk extract --format csv-long samples/*.html > cells.csv\n  \
 xxgk export results.jsonl --excel -o reports.csv\n  \
+xxgk review results.jsonl -o review.html\n  \
 curl -s URL | xxgk extract -\n\n\
 Exit codes: 0 all inputs are reports; 1 some input is not a report; 2 an input or output failed."
 )]
@@ -41,6 +47,7 @@ pub enum Command {
     Extract(extract::Args),
     Export(export::Args),
     Crawl(crawl::Args),
+    Review(review::Args),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -48,5 +55,21 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Extract(args) => extract::run(args),
         Command::Export(args) => export::run(args),
         Command::Crawl(args) => crawl::run(args),
+        Command::Review(args) => review::run(args),
     }
+}
+
+/// Reads saved records from a file, or from standard input for `-`.
+fn read_records(path: &Path) -> anyhow::Result<Vec<xxgk::Report>> {
+    if path.as_os_str() != "-" {
+        return Ok(xxgk::export::read_records(path)?);
+    }
+    let mut text = String::new();
+    io::stdin()
+        .read_to_string(&mut text)
+        .context("<stdin>: cannot read records (they must be UTF-8 JSON Lines)")?;
+    Ok(xxgk::export::read_records_from(
+        &text,
+        Path::new("<stdin>"),
+    )?)
 }
