@@ -188,7 +188,7 @@ fn report_view<'a>(report: &'a Report, shape: &Shape, shape_index: usize) -> Rep
             .iter()
             .map(|l| LinkView {
                 text: &l.text,
-                href: web_href(&l.href),
+                href: link_href(&l.href, &report.source),
             })
             .collect(),
     }
@@ -211,6 +211,16 @@ fn source_href(source: &Source) -> Option<String> {
         .filter(|p| !p.is_empty() && *p != "-")?;
     let absolute = std::path::absolute(path).ok()?;
     url::Url::from_file_path(absolute).ok().map(String::from)
+}
+
+/// A link found on a page, resolved against the page's address when it is
+/// relative (a saved file has none: such a link stays text).
+fn link_href(href: &str, source: &Source) -> Option<String> {
+    let base = source.final_url.as_deref().or(source.url.as_deref());
+    match base.and_then(|b| url::Url::parse(b).ok()) {
+        Some(base) => web_href(base.join(href.trim()).ok()?.as_str()),
+        None => web_href(href),
+    }
 }
 
 /// `text` as a link target if it is an http or https URL (so `javascript:`
@@ -300,6 +310,13 @@ mod tests {
             ..Source::default()
         };
         assert_eq!(source_href(&url("javascript:alert(1)")), None);
+        let list = url("https://www.gov.cn/list/index.html");
+        assert_eq!(
+            link_href("./2024/report.htm", &list).as_deref(),
+            Some("https://www.gov.cn/list/2024/report.htm")
+        );
+        assert_eq!(link_href("javascript:alert(1)", &list), None);
+        assert_eq!(link_href("./2024/report.htm", &Source::default()), None);
         let path = Source {
             path: Some("samples/a b.html".to_string()),
             ..Source::default()

@@ -160,7 +160,7 @@
     div.append(meta);
     if (r.reason) div.append(h("p", { class: "reason" }, h("b", null, "Reason: "), r.reason));
     if (r.links.length) {
-      var links = h("ul");
+      var links = h("ul", { class: "links" });
       r.links.forEach(function (l) { links.append(h("li", null, link(l.href, l.text || l.href || ""))); });
       div.append(h("h3", null, "Links on the page"), links);
     }
@@ -183,6 +183,11 @@
       });
       div.append(h("h3", null, "carry_chain (across years)"), carry);
     }
+    var recovered = {};
+    r.recovered.forEach(function (k) { recovered[k] = true; });
+    data.shapes[r.shape].grids.forEach(function (grid) {
+      div.append(table(grid, r, failing, recovered));
+    });
     if (r.unassessed.length) div.append(collapsible("Checks that could not be assessed", r.unassessed, function (c) {
       return [h("code", null, c.id), " ", c.detail];
     }));
@@ -192,11 +197,6 @@
     if (r.checks.length || r.passed) {
       div.append(h("p", { class: "muted" }, r.passed + " checks passed."));
     }
-    var recovered = {};
-    r.recovered.forEach(function (k) { recovered[k] = true; });
-    data.shapes[r.shape].grids.forEach(function (grid) {
-      div.append(table(grid, r, failing, recovered));
-    });
     return div;
   }
 
