@@ -322,6 +322,50 @@ fn the_page_keeps_its_contract_in_a_real_browser() {
     let overview = text(dom.select(&select("table.overview")).next().unwrap());
     assert!(overview.contains("<img src=x onerror="), "{overview}");
 
+    // What a person does: focus a failing cell, sort, filter (DevTools protocol).
+    let mut page = chromium::Page::open(&browser, &url, BROWSER_TIMEOUT);
+    let tip = page.eval(
+        r#"(() => {
+            const part = document.querySelector('[data-report$="07_pingtan-2020.txt"]');
+            part.open = true;
+            const td = part.querySelector('td[data-failed]');
+            const before = getComputedStyle(td, '::after').content;
+            td.focus();
+            return [before, document.activeElement === td, getComputedStyle(td, '::after').content];
+        })()"#,
+    );
+    assert_eq!(tip[0], "none", "no tip before focus");
+    assert_eq!(tip[1], true, "a failing cell takes keyboard focus");
+    let shown_tip = tip[2].as_str().unwrap();
+    assert!(
+        shown_tip.contains("applications.results_sum.natural_person")
+            && shown_tip.contains("20 vs 26"),
+        "{shown_tip}"
+    );
+    let years = r#"[...document.querySelectorAll('table.overview tbody tr')].filter(r => !r.hidden).map(r => r.children[1].textContent)"#;
+    page.eval(r#"document.querySelector('th[data-column="year"] button').click()"#);
+    assert_eq!(
+        page.eval(years),
+        serde_json::json!(["", "", "2019", "2020", "2023", "2024"])
+    );
+    page.eval(r#"document.querySelector('th[data-column="year"] button').click()"#);
+    assert_eq!(
+        page.eval(years),
+        serde_json::json!(["2024", "2023", "2020", "2019", "", ""])
+    );
+    let failing = reports
+        .iter()
+        .filter(|r| r.checks.iter().any(|c| c.ok == Some(false)))
+        .count();
+    let visible =
+        r#"[...document.querySelectorAll('[data-report]')].filter(p => !p.hidden).length"#;
+    page.eval(r#"(() => { const c = document.getElementById('filter-failing'); c.click(); })()"#);
+    assert_eq!(page.eval(visible), failing);
+    page.eval(r#"document.getElementById('filter-failing').click()"#);
+    page.eval(r#"(() => { const t = document.getElementById('filter-text'); t.value = '平潭'; t.dispatchEvent(new Event('input')); })()"#);
+    assert_eq!(page.eval(visible), 1);
+    drop(page);
+
     // What a person sees: a screenshot of the report with failing checks.
     let shot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("review-screenshot.png");
     let _ = fs::remove_file(&shot);
