@@ -2,6 +2,7 @@
 //! it on a file with the flags this closed network needs, and never wait on
 //! it for ever.
 
+#![allow(dead_code)] // the tests and the benchmark each use a different part
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -219,6 +220,30 @@ impl Page {
             panic!("{expression}: {error}");
         }
         reply["result"]["value"].clone()
+    }
+
+    /// Sets the viewport to `width` × `height` CSS pixels.
+    pub fn resize(&mut self, width: u32, height: u32) {
+        let params = serde_json::json!({
+            "width": width, "height": height, "deviceScaleFactor": 1, "mobile": false,
+        });
+        self.call("Emulation.setDeviceMetricsOverride", params);
+    }
+
+    /// A PNG of the page from its top down to `height` pixels, whatever the
+    /// viewport shows.
+    pub fn screenshot(&mut self, width: u32, height: u32) -> Vec<u8> {
+        use base64::Engine;
+        let params = serde_json::json!({
+            "format": "png",
+            "captureBeyondViewport": true,
+            "clip": { "x": 0, "y": 0, "width": width, "height": height, "scale": 1 },
+        });
+        let shot = self.call("Page.captureScreenshot", params);
+        let data = shot["data"].as_str().expect("screenshot data");
+        base64::engine::general_purpose::STANDARD
+            .decode(data)
+            .expect("base64 PNG")
     }
 
     fn call(&mut self, method: &str, params: serde_json::Value) -> serde_json::Value {
