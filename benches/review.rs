@@ -86,11 +86,11 @@ fn main() {
         ),
         (
             "sort by agency",
-            "document.querySelector('th[data-column=\"agency\"] button').click()".to_string(),
+            "document.querySelector('[data-column=\"agency\"] button').click()".to_string(),
         ),
         (
             "sort by agency again (descending)",
-            "document.querySelector('th[data-column=\"agency\"] button').click()".to_string(),
+            "document.querySelector('[data-column=\"agency\"] button').click()".to_string(),
         ),
         ("filter: text 平潭", set_text("平潭")),
         ("filter: text cleared", set_text("")),

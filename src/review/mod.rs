@@ -73,6 +73,17 @@ struct PageData<'a> {
 #[derive(Serialize)]
 struct ShapeView {
     grids: Vec<layout::Grid>,
+    /// `table.row.column` of each value, so that reports name cells by index.
+    keys: Vec<String>,
+}
+
+/// A cell named by a report: its index in the shape's keys when it has one
+/// (most do, and an index is a tenth of the text), else its name as written.
+#[derive(Serialize, Debug, PartialEq)]
+#[serde(untagged)]
+enum CellRef {
+    Index(usize),
+    Name(String),
 }
 
 #[derive(Serialize)]
@@ -92,12 +103,15 @@ struct ReportView<'a> {
     shape: usize,
     /// The cells' values as the record holds them, aligned with the shape's keys.
     values: Vec<Option<&'a str>>,
-    recovered: &'a [String],
+    recovered: Vec<CellRef>,
     /// Checks that passed, counted only.
     passed: usize,
     /// Failing and unassessable checks, and every `carry_chain` check.
     checks: Vec<CheckView<'a>>,
-    warnings: &'a [Warning],
+    /// Warnings grouped by code and message (a page with 135 blank cells
+    /// has one `blank_cell` group naming 135 cells).
+    warnings: Vec<WarningGroup<'a>>,
+    warning_count: usize,
     links: Vec<LinkView<'a>>,
 }
 
@@ -105,9 +119,25 @@ struct ReportView<'a> {
 struct CheckView<'a> {
     id: &'a str,
     ok: Option<bool>,
+    /// In full for a failing check; an unassessable one's is cut at
+    /// [`UNASSESSED_DETAIL`] bytes (its operands can fill a page, and its
+    /// reason comes first).
     detail: &'a str,
+    /// Whether `detail` was cut.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    cut: bool,
     /// The cells a failing check compares (empty for the others).
-    cells: Vec<String>,
+    cells: Vec<CellRef>,
+}
+
+#[derive(Serialize)]
+struct WarningGroup<'a> {
+    code: &'a str,
+    message: &'a str,
+    /// The cells (or rows, tables) the warnings name.
+    cells: Vec<CellRef>,
+    /// How many warnings the group holds (some name no cell).
+    count: usize,
 }
 
 #[derive(Serialize)]
@@ -133,7 +163,14 @@ fn page_data(reports: &[Report]) -> PageData<'_> {
         eager_limit: EAGER_LIMIT,
         shapes: shapes
             .into_iter()
-            .map(|s| ShapeView { grids: s.grids })
+            .map(|s| ShapeView {
+                grids: s.grids,
+                keys: s
+                    .keys
+                    .iter()
+                    .map(|(t, r, c)| format!("{t}.{r}.{c}"))
+                    .collect(),
+            })
             .collect(),
         reports: views,
     }
@@ -151,6 +188,12 @@ fn report_view<'a>(report: &'a Report, shape: &Shape, shape_index: usize) -> Rep
             }
         })
         .collect();
+    let index: HashMap<String, usize> = shape
+        .keys
+        .iter()
+        .enumerate()
+        .map(|(i, (t, r, c))| (format!("{t}.{r}.{c}"), i))
+        .collect();
     let shown = |c: &Check| c.ok != Some(true) || is_carry_chain(c);
     let checks = report
         .checks
@@ -159,9 +202,17 @@ fn report_view<'a>(report: &'a Report, shape: &Shape, shape_index: usize) -> Rep
         .map(|c| CheckView {
             id: &c.id,
             ok: c.ok,
-            detail: &c.detail,
+            detail: if c.ok.is_none() && !is_carry_chain(c) {
+                shortened(&c.detail)
+            } else {
+                &c.detail
+            },
+            cut: c.ok.is_none() && !is_carry_chain(c) && shortened(&c.detail) != c.detail,
             cells: if c.ok == Some(false) {
                 cells_of(c, report)
+                    .into_iter()
+                    .map(|k| cell_ref(&index, k))
+                    .collect()
             } else {
                 Vec::new()
             },
@@ -179,10 +230,15 @@ fn report_view<'a>(report: &'a Report, shape: &Shape, shape_index: usize) -> Rep
         reason: report.reason.as_deref(),
         shape: shape_index,
         values,
-        recovered: &report.recovered,
+        recovered: report
+            .recovered
+            .iter()
+            .map(|k| cell_ref(&index, k.clone()))
+            .collect(),
         passed: report.checks.iter().filter(|c| !shown(c)).count(),
         checks,
-        warnings: &report.warnings,
+        warnings: warning_groups(&report.warnings, &index),
+        warning_count: report.warnings.len(),
         links: report
             .links
             .iter()
@@ -192,6 +248,55 @@ fn report_view<'a>(report: &'a Report, shape: &Shape, shape_index: usize) -> Rep
             })
             .collect(),
     }
+}
+
+/// How much of an unassessable check's detail the page keeps.
+const UNASSESSED_DETAIL: usize = 200;
+
+/// `detail` up to [`UNASSESSED_DETAIL`] bytes, cut at a character boundary;
+/// the page marks a cut detail with "…".
+fn shortened(detail: &str) -> &str {
+    if detail.len() <= UNASSESSED_DETAIL {
+        return detail;
+    }
+    let mut end = UNASSESSED_DETAIL;
+    while !detail.is_char_boundary(end) {
+        end -= 1;
+    }
+    &detail[..end]
+}
+
+fn cell_ref(index: &HashMap<String, usize>, key: String) -> CellRef {
+    match index.get(&key) {
+        Some(&i) => CellRef::Index(i),
+        None => CellRef::Name(key),
+    }
+}
+
+/// Warnings of the same code and message together, in order of first
+/// appearance.
+fn warning_groups<'a>(
+    warnings: &'a [Warning],
+    index: &HashMap<String, usize>,
+) -> Vec<WarningGroup<'a>> {
+    let mut groups: Vec<WarningGroup> = Vec::new();
+    let mut group_of: HashMap<(&str, &str), usize> = HashMap::new();
+    for w in warnings {
+        let at = *group_of.entry((&w.code, &w.message)).or_insert_with(|| {
+            groups.push(WarningGroup {
+                code: &w.code,
+                message: &w.message,
+                cells: Vec::new(),
+                count: 0,
+            });
+            groups.len() - 1
+        });
+        groups[at].count += 1;
+        if let Some(cell) = &w.cell {
+            groups[at].cells.push(cell_ref(index, cell.clone()));
+        }
+    }
+    groups
 }
 
 fn is_carry_chain(check: &Check) -> bool {
@@ -367,5 +472,50 @@ mod tests {
         assert_eq!(data.reports[0].values, [Some("2"), None]);
         assert_eq!(data.reports[1].values, [Some("7"), None]);
         assert!(data.shapes[data.reports[2].shape].grids.is_empty());
+        assert_eq!(
+            data.shapes[0].keys,
+            [
+                "review_litigation.review.upheld",
+                "review_litigation.review.total"
+            ]
+        );
+    }
+
+    #[test]
+    fn long_unassessed_details_are_cut_on_a_character() {
+        let detail = "不".repeat(100);
+        let short = shortened(&detail);
+        assert!(short.len() <= UNASSESSED_DETAIL && detail.starts_with(short));
+        assert_eq!(short.chars().count(), UNASSESSED_DETAIL / 3);
+        assert_eq!(shortened("short"), "short");
+    }
+
+    #[test]
+    fn warnings_group_by_code_and_message_and_name_cells_by_index() {
+        let warning = |code: &str, cell: Option<&str>, message: &str| Warning {
+            code: code.to_string(),
+            cell: cell.map(str::to_string),
+            message: message.to_string(),
+        };
+        let warnings = [
+            warning("blank_cell", Some("a.b.c"), "blank"),
+            warning("extra_row", None, "row 其他"),
+            warning("blank_cell", Some("a.b.d"), "blank"),
+            warning("blank_cell", Some("a.b"), "blank"),
+        ];
+        let index = HashMap::from([("a.b.c".to_string(), 0), ("a.b.d".to_string(), 7)]);
+        let groups = warning_groups(&warnings, &index);
+        assert_eq!(groups.len(), 2);
+        assert_eq!((groups[0].code, groups[0].count), ("blank_cell", 3));
+        assert_eq!(
+            groups[0].cells,
+            [
+                CellRef::Index(0),
+                CellRef::Index(7),
+                CellRef::Name("a.b".to_string())
+            ]
+        );
+        assert_eq!((groups[1].code, groups[1].count), ("extra_row", 1));
+        assert!(groups[1].cells.is_empty());
     }
 }

@@ -197,7 +197,10 @@ impl Page {
             .expect("a session")
             .to_string();
         let started = Instant::now();
-        while page.eval("document.documentElement.dataset.renderMs || ''") == "" {
+        while page
+            .eval("(document.documentElement && document.documentElement.dataset.renderMs) || ''")
+            == ""
+        {
             assert!(
                 started.elapsed() < timeout,
                 "{url} not drawn within {timeout:?}"
