@@ -357,8 +357,13 @@ fn the_page_keeps_its_contract_in_a_real_browser() {
         .iter()
         .filter(|r| r.checks.iter().any(|c| c.ok == Some(false)))
         .count();
-    let visible =
-        r#"[...document.querySelectorAll('[data-report]')].filter(p => !p.hidden).length"#;
+    // Shown means rendered: a part and its overview row are both displayed.
+    let visible = r#"(() => {
+        const shown = e => getComputedStyle(e).display !== 'none';
+        const parts = [...document.querySelectorAll('[data-report]')].filter(shown).length;
+        const rows = [...document.querySelectorAll('[role=row][data-row]')].filter(shown).length;
+        return parts === rows ? parts : -1;
+    })()"#;
     page.eval(r#"(() => { const c = document.getElementById('filter-failing'); c.click(); })()"#);
     assert_eq!(page.eval(visible), failing);
     page.eval(r#"document.getElementById('filter-failing').click()"#);
