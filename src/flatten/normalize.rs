@@ -201,7 +201,10 @@ mod tests {
         for c in (0..=char::MAX as u32).filter_map(char::from_u32) {
             let first = c.encode_utf8(&mut utf8).as_bytes()[0];
             if !CANDIDATE_BYTE[first as usize] {
-                assert!(!is_space(c) && !is_invisible(c) && fold_char(c) == c, "{c:?}");
+                assert!(
+                    !is_space(c) && !is_invisible(c) && fold_char(c) == c,
+                    "{c:?}"
+                );
             }
         }
     }
