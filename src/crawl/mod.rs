@@ -11,6 +11,7 @@
 //! cache, so an interrupted crawl resumes without refetching or duplicating
 //! anything.
 
+mod attachment;
 pub mod cache;
 pub mod discover;
 pub mod journal;
@@ -422,6 +423,11 @@ async fn process(shared: Arc<Shared>, task: Task, retrying: bool) -> Done {
                 format!("internal error in xxgk while extracting: {e}"),
             );
         }
+    }
+    // An article whose report is an attached file: the file is fetched and
+    // read in its place (same slots, cache and rules), see `attachment`.
+    if attachment::wanted(&done.report) {
+        attachment::follow(&shared, &mut done, retrying).await;
     }
     done
 }
