@@ -75,14 +75,18 @@ impl Listing {
     }
 
     /// Whether the page is (a page of) a list of reports. A page whose own
-    /// title is a report's, linking to one report file, is that report's
-    /// article, not a list.
+    /// title is a report's, linking to report files only (the report as PDF
+    /// and as Word, say) or to one report page, is that report's article,
+    /// not a list.
     pub fn is_list(&self, page_is_report_article: bool) -> bool {
+        let files_only = self.count(LinkKind::Attachment) == self.reports();
         self.data.is_some()
             || self.pages() > 0
             || !self.notes.is_empty()
-            || self.reports() >= 2
-            || (self.reports() == 1 && !page_is_report_article)
+            || match page_is_report_article {
+                true => self.reports() >= 2 && !files_only,
+                false => self.reports() >= 1,
+            }
     }
 
     /// The `reason` of a list page's record, starting with [`LIST_PAGE`].
