@@ -173,6 +173,18 @@ fn an_article_whose_report_is_a_pdf_is_read_from_the_pdf() {
     let json: serde_json::Value = serde_json::from_str(line.trim()).unwrap();
     assert_eq!(json["source"]["attachment_url"], file.as_str());
     assert_eq!(json["source"]["attachment"]["content_type"], PDF);
+
+    // The wide CSV names it too.
+    let out = dir.path().join("out.jsonl");
+    let o = run(&["export", out.to_str().unwrap(), "--format", "csv"]);
+    let mut csv = csv::Reader::from_reader(o.stdout.as_slice());
+    let header = csv.headers().unwrap().clone();
+    let row = csv.records().next().unwrap().unwrap();
+    let column = header
+        .iter()
+        .position(|h| h == "source.attachment_url")
+        .unwrap();
+    assert_eq!(&row[column], file.as_str());
 }
 
 #[test]
