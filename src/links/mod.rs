@@ -14,10 +14,12 @@
 //! For following a report's file: a list page's record carries its report
 //! files as links of kind [`LinkKind::Attachment`] (PDF, Word, WPS whose
 //! label or name says 年度报告/年报), and the crawler queues them as reports.
-//! An article whose report is only a file gets the record "the report is an
-//! attachment", whose `links` are [`document_links`] (every document file it
-//! links to, kind `Attachment`, absolute): what a crawl would fetch next
-//! for it. [`is_document_file`] tells such an address.
+//! An article whose report is only a file gets a record whose reason begins
+//! with [`ATTACHED_REPORT`] and whose `links` are [`document_links`]: every
+//! file it links to, absolute, the ones that may be the report of kind
+//! `Attachment` (what the crawler fetches in the page's place, in order),
+//! the others (a notice's attachment, a spreadsheet) of kind
+//! [`LinkKind::File`]. [`is_document_file`] tells a report file's address.
 
 mod paging;
 mod script;
