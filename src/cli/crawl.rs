@@ -17,8 +17,9 @@ use super::{EXIT_FAILURE, EXIT_NOT_ALL_REPORTS};
 /// Fetch report pages from a list of URLs and extract them, politely and resumably; list
 /// (column) pages are followed to every report they list.
 ///
-/// URLS is a text file with one http(s) URL per line (`-` reads standard input): column pages
-/// such as a government's 政府信息公开年报 column, report pages, or the output of `xxgk discover`.
+/// Each argument is an http(s) URL or a text file with one URL per line (`-` reads standard
+/// input): column pages such as a government's 政府信息公开年报 column, report pages, or the
+/// output of `xxgk discover`.
 /// Blank lines, `#` comments and trailing `# comments` are ignored; in a CSV or tab-separated
 /// list the first field is the URL. Bad lines are reported with their line number and skipped,
 /// and a URL listed twice is fetched once.
@@ -47,6 +48,7 @@ use super::{EXIT_FAILURE, EXIT_NOT_ALL_REPORTS};
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  \
 xxgk crawl columns.txt -o reports.jsonl          # column pages → every report they list\n  \
+xxgk crawl https://www.example.gov.cn/zfxxgknb/ -o r.jsonl  # one column, given as a URL\n  \
 xxgk crawl columns.txt -o r.jsonl --year 2022-2023  # only reports of those years\n  \
 xxgk crawl report-urls.txt -o r.jsonl --no-follow  # list pages recorded, not followed\n  \
 xxgk crawl urls.txt -o reports.jsonl --retry-failed # redo only the URLs that ended in error\n  \
@@ -59,9 +61,9 @@ come from HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and NO_PROXY.\n\n\
 Exit codes: 0 every URL is a report (list pages followed aside); 1 some URL is not a report; \
 2 some URL ended in error, or the crawl could not run; 130 interrupted (rerun to resume).")]
 pub struct Args {
-    /// File of URLs, one per line; `-` for standard input.
-    #[arg(value_name = "URLS")]
-    urls: PathBuf,
+    /// URLs, or files of URLs (one per line; `-` for standard input).
+    #[arg(value_name = "URLS", required = true)]
+    urls: Vec<String>,
 
     /// Where records go. An existing file is resumed, not overwritten.
     #[arg(long, short, value_name = "FILE")]
@@ -244,8 +246,8 @@ enum CrawlFormat {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let list_name = args.urls.display().to_string();
-    let seeds = read_seeds(&args.urls, args.quiet)?;
+    let list_name = args.urls.join(" ");
+    let seeds = seeds(&args.urls, args.quiet)?;
     let display = display(args.quiet);
     let cache_dir = args
         .cache_dir
@@ -320,6 +322,31 @@ pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")
+}
+
+/// The URLs to start from: URLs given as arguments, or files listing them;
+/// each URL once.
+pub fn seeds(args: &[String], quiet: bool) -> anyhow::Result<Vec<Task>> {
+    let mut seeds: Vec<Task> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for arg in args {
+        let lower = arg.to_ascii_lowercase();
+        let batch = if lower.starts_with("http://") || lower.starts_with("https://") {
+            let list = crawl::urls::parse(arg).with_context(|| arg.clone())?;
+            if let Some(bad) = list.bad.first() {
+                anyhow::bail!("{arg}: {}", bad.reason);
+            }
+            list.urls
+        } else {
+            read_seeds(Path::new(arg), quiet)?
+        };
+        for task in batch {
+            if seen.insert(task.url.to_string()) {
+                seeds.push(task);
+            }
+        }
+    }
+    Ok(seeds)
 }
 
 /// The URLs of a list file, its problems reported on stderr.
