@@ -153,7 +153,7 @@ fn rank(report: &Report) -> u8 {
 
 /// The page's record, given what its candidate files read as: the best one
 /// (the first of equals, in link order), or an error naming them all when
-/// none could be had. A warning lists the candidates beside the one kept.
+/// none could be had.
 fn choose(page: Report, mut tried: Vec<(Url, Report)>, not_tried: &[Url]) -> Report {
     let Some(best) = (0..tried.len()).reduce(|best, i| {
         if rank(&tried[i].1) > rank(&tried[best].1) {
@@ -164,17 +164,49 @@ fn choose(page: Report, mut tried: Vec<(Url, Report)>, not_tried: &[Url]) -> Rep
     }) else {
         return page;
     };
+    if tried[best].1.status == Status::Error {
+        return none_had(page, &tried, not_tried);
+    }
     let (url, read) = tried.remove(best);
+    let mut record = read_from(page, &url, read);
+    if !tried.is_empty() || !not_tried.is_empty() {
+        let message = candidates_note(&url, &tried, not_tried);
+        record.warn("attachment_candidates", None, message);
+    }
+    record
+}
+
+/// The record of the file at `url` as the page's: the page's source facts,
+/// the file's under `attachment`, and what was read.
+fn read_from(page: Report, url: &Url, read: Report) -> Report {
+    let mut record = read;
+    let file = std::mem::take(&mut record.source);
+    record.source = Source {
+        format: file.format,
+        attachment_url: Some(url.to_string()),
+        attachment: Some(Attachment {
+            sha256: file.sha256,
+            bytes: file.bytes,
+            content_type: file.content_type,
+        }),
+        ..page.source
+    };
+    if record.status == Status::NotAReport {
+        let why = record.reason.take().unwrap_or_default();
+        record.reason = Some(format!("{} {url}: {why}", links::ATTACHED_REPORT));
+        record.links = page.links;
+    }
+    record
+}
+
+/// The page's record as an error naming every file tried and its cause.
+fn none_had(page: Report, tried: &[(Url, Report)], not_tried: &[Url]) -> Report {
     let why = |r: &Report| r.reason.clone().unwrap_or_default();
-    let mut record = if read.status == Status::Error {
-        // Nothing could be had: the page's record, an error naming the files.
-        let mut record = page;
-        record.status = Status::Error;
-        record.reason = Some(if tried.is_empty() {
-            format!("{} {url}: {}", links::ATTACHED_REPORT, why(&read))
-        } else {
-            let each: Vec<String> = std::iter::once((&url, &read))
-                .chain(tried.iter().map(|(u, r)| (u, r)))
+    let mut reason = match tried {
+        [(url, read)] => format!("{} {url}: {}", links::ATTACHED_REPORT, why(read)),
+        _ => {
+            let each: Vec<String> = tried
+                .iter()
                 .map(|(u, r)| format!("{u}: {}", why(r)))
                 .collect();
             format!(
@@ -183,56 +215,115 @@ fn choose(page: Report, mut tried: Vec<(Url, Report)>, not_tried: &[Url]) -> Rep
                 each.len(),
                 each.join("; ")
             )
-        });
-        if !not_tried.is_empty() {
-            let each: Vec<&str> = not_tried.iter().map(Url::as_str).collect();
-            let reason = record.reason.get_or_insert_default();
-            reason.push_str(&format!(" (not fetched: {})", each.join(", ")));
         }
-        return record;
-    } else {
-        let mut record = read;
-        let file = std::mem::take(&mut record.source);
-        record.source = Source {
-            format: file.format,
-            attachment_url: Some(url.to_string()),
-            attachment: Some(Attachment {
-                sha256: file.sha256,
-                bytes: file.bytes,
-                content_type: file.content_type,
-            }),
-            ..page.source
-        };
-        if record.status == Status::NotAReport {
-            record.reason = Some(format!(
-                "{} {url}: {}",
-                links::ATTACHED_REPORT,
-                why(&record)
-            ));
-            record.links = page.links;
-        }
-        record
     };
-    if !tried.is_empty() || !not_tried.is_empty() {
-        let mut message = format!(
-            "{} files are linked as the report; this record is read from {url}",
-            tried.len() + not_tried.len() + 1
-        );
-        if !tried.is_empty() {
-            let each: Vec<String> = tried
-                .iter()
-                .map(|(u, r)| match r.status {
-                    Status::Complete | Status::Partial => format!("{u} ({})", r.status.as_str()),
-                    _ => format!("{u} ({})", why(r)),
-                })
-                .collect();
-            message.push_str(&format!("; also tried: {}", each.join(", ")));
-        }
-        if !not_tried.is_empty() {
-            let each: Vec<&str> = not_tried.iter().map(Url::as_str).collect();
-            message.push_str(&format!("; not fetched: {}", each.join(", ")));
-        }
-        record.warn("attachment_candidates", None, message);
+    if !not_tried.is_empty() {
+        let each: Vec<&str> = not_tried.iter().map(Url::as_str).collect();
+        reason.push_str(&format!(" (not fetched: {})", each.join(", ")));
     }
-    record
+    Report {
+        status: Status::Error,
+        reason: Some(reason),
+        ..page
+    }
+}
+
+/// The warning of a record read from one of several candidate files.
+fn candidates_note(url: &Url, tried: &[(Url, Report)], not_tried: &[Url]) -> String {
+    let mut message = format!(
+        "{} files are linked as the report; this record is read from {url}",
+        tried.len() + not_tried.len() + 1
+    );
+    if !tried.is_empty() {
+        let each: Vec<String> = tried
+            .iter()
+            .map(|(u, r)| match r.status {
+                Status::Complete | Status::Partial => format!("{u} ({})", r.status.as_str()),
+                _ => format!("{u} ({})", r.reason.as_deref().unwrap_or_default()),
+            })
+            .collect();
+        message.push_str(&format!("; also tried: {}", each.join(", ")));
+    }
+    if !not_tried.is_empty() {
+        let each: Vec<&str> = not_tried.iter().map(Url::as_str).collect();
+        message.push_str(&format!("; not fetched: {}", each.join(", ")));
+    }
+    message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(path: &str) -> Url {
+        Url::parse(&format!("http://a.cn{path}")).unwrap()
+    }
+
+    fn page() -> Report {
+        let source = Source {
+            url: Some("http://a.cn/art.html".into()),
+            sha256: Some("page".into()),
+            format: Some("html".into()),
+            ..Source::default()
+        };
+        Report::empty(source, Status::NotAReport, Some("page".into()))
+    }
+
+    fn read(status: Status, reason: &str, format: &str) -> Report {
+        let source = Source {
+            sha256: Some(format!("{format} bytes")),
+            format: Some(format.into()),
+            ..Source::default()
+        };
+        Report::empty(source, status, Some(reason.into()))
+    }
+
+    #[test]
+    fn the_best_read_is_kept_first_of_equals() {
+        let tried = vec![
+            (url("/a.pdf"), read(Status::Error, "HTTP 404 Not Found", "")),
+            (url("/b.pdf"), read(Status::Partial, "", "pdf")),
+            (url("/c.docx"), read(Status::Partial, "", "docx")),
+        ];
+        let r = choose(page(), tried, &[url("/d.pdf")]);
+        assert_eq!(r.status, Status::Partial);
+        assert_eq!(
+            r.source.attachment_url.as_deref(),
+            Some("http://a.cn/b.pdf")
+        );
+        assert_eq!(r.source.format.as_deref(), Some("pdf"));
+        assert_eq!(r.source.sha256.as_deref(), Some("page"), "the page's bytes");
+        let file = r.source.attachment.as_ref().unwrap();
+        assert_eq!(file.sha256.as_deref(), Some("pdf bytes"));
+        assert_eq!(
+            r.warnings[0].message,
+            "4 files are linked as the report; this record is read from http://a.cn/b.pdf; \
+             also tried: http://a.cn/a.pdf (HTTP 404 Not Found), http://a.cn/c.docx (partial); \
+             not fetched: http://a.cn/d.pdf"
+        );
+    }
+
+    #[test]
+    fn none_had_names_every_file_and_cause() {
+        let tried = vec![
+            (url("/a.pdf"), read(Status::Error, "HTTP 404 Not Found", "")),
+            (
+                url("/b.pdf"),
+                read(Status::Error, "timed out after 60 s", ""),
+            ),
+        ];
+        let r = choose(page(), tried, &[url("/c.pdf")]);
+        assert_eq!(r.status, Status::Error);
+        assert_eq!(
+            r.reason.as_deref(),
+            Some(
+                "the report is the attached file, one of 2, and none could be had: \
+                 http://a.cn/a.pdf: HTTP 404 Not Found; http://a.cn/b.pdf: timed out after 60 s \
+                 (not fetched: http://a.cn/c.pdf)"
+            )
+        );
+        assert_eq!(r.source.attachment_url, None);
+        assert_eq!(r.source.format.as_deref(), Some("html"));
+        assert!(r.warnings.is_empty());
+    }
 }
