@@ -303,6 +303,18 @@ fn only_the_file_named_as_the_report_is_fetched() {
     assert_cells(r, "hongze-2024.truth.csv");
     assert!(r.warnings.iter().all(|w| w.code != "attachment_candidates"));
 
+    // `xxgk discover` fetches no report, an attached one neither.
+    let before = server.hits("/files/P020240130.pdf");
+    let o = run(&[
+        "discover",
+        &server.url("/art/2024/1/30/art_1.html"),
+        "-o",
+        dir.path().join("found.tsv").to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(o.status.code().is_some(), "{}", stderr(&o));
+    assert_eq!(server.hits("/files/P020240130.pdf"), before);
+
     // `xxgk extract` of the saved page names the file and the other files.
     let saved = dir.path().join("article.html");
     std::fs::write(
