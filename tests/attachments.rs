@@ -631,3 +631,32 @@ fn a_rerun_reads_page_and_attachment_from_the_cache() {
     assert_eq!(server.total_hits(), hits);
     assert_cells(&offline[0], "hongze-2024.truth.csv");
 }
+
+#[test]
+fn a_file_on_another_site_is_named_not_fetched() {
+    let other = serve(vec![("/nb.pdf", PDF, sample(HONGZE_2024))]);
+    let page = article(
+        "某区2024年政府信息公开工作年度报告",
+        &[(
+            &other.url("/nb.pdf"),
+            "某区2024年政府信息公开工作年度报告.pdf",
+        )],
+    );
+    let server = serve(vec![("/art/9.html", HTML, page)]);
+    let dir = tempfile::tempdir().unwrap();
+    let (o, got) = crawl(&server, dir.path(), &["/art/9.html"], &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(got[0].status, Status::NotAReport);
+    assert_eq!(
+        got[0].reason.as_deref(),
+        Some(
+            format!(
+                "the report is the attached file {}, on another site, which a crawl does not \
+                 follow from a page; list its URL to crawl it",
+                other.url("/nb.pdf")
+            )
+            .as_str()
+        )
+    );
+    assert_eq!(other.total_hits(), 0);
+}

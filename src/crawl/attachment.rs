@@ -34,18 +34,29 @@ pub(super) fn wanted(record: &Report) -> bool {
 /// Fetches and reads the report files `done.report` (a page [`wanted`])
 /// links to, and makes the best of them its record.
 pub(super) async fn follow(shared: &Arc<Shared>, done: &mut Done, retrying: bool) {
-    let mut candidates: Vec<Url> = done
+    // As for list pages, links to other sites are not followed: the page is
+    // not trusted to send the crawler elsewhere (an intranet address, say).
+    let page_url = links::page_url(&done.report.source);
+    let (mut candidates, off_site): (Vec<Url>, Vec<Url>) = done
         .report
         .links
         .iter()
         .filter(|l| l.kind == Some(LinkKind::Attachment))
         .filter_map(|l| Url::parse(&l.href).ok())
         .filter(|u| matches!(u.scheme(), "http" | "https"))
-        .collect();
+        .partition(|u| page_url.as_ref().is_some_and(|p| links::same_site(u, p)));
     if candidates.is_empty() {
+        if let Some(first) = off_site.first() {
+            done.report.reason = Some(format!(
+                "{} {first}, on another site, which a crawl does not follow from a page; \
+                 list its URL to crawl it",
+                links::ATTACHED_REPORT
+            ));
+        }
         return;
     }
-    let not_tried = candidates.split_off(candidates.len().min(MAX_CANDIDATES));
+    let mut not_tried = candidates.split_off(candidates.len().min(MAX_CANDIDATES));
+    not_tried.extend(off_site);
     let mut tried = Vec::new();
     let mut rest = candidates.into_iter();
     for url in rest.by_ref() {
