@@ -660,3 +660,43 @@ fn a_file_on_another_site_is_named_not_fetched() {
     );
     assert_eq!(other.total_hits(), 0);
 }
+
+#[test]
+fn a_report_shown_in_a_pdf_viewer_is_read_from_its_file() {
+    let page = "<html><head><meta charset=\"utf-8\"><title>示例县人民政府2023年政府信息公开工作年度报告</title></head>\
+        <body><h1>示例县人民政府2023年政府信息公开工作年度报告</h1>\
+        <iframe src=\"/static/pdfjs/web/viewer.html?file=%2Fupload%2F2024%2F0130%2Fnb.pdf\" width=\"100%\" height=\"800\"></iframe>\
+        </body></html>";
+    let server = serve(vec![
+        ("/art/10.html", HTML, page.as_bytes().to_vec()),
+        (
+            "/upload/2024/0130/nb.pdf",
+            PDF,
+            sample("attach/lo-complete-2023.pdf"),
+        ),
+        (
+            "/static/pdfjs/web/viewer.html",
+            HTML,
+            b"<html><body><div id=viewer></div></body></html>".to_vec(),
+        ),
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let (o, got) = crawl(&server, dir.path(), &["/art/10.html"], &[]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}{:?}",
+        stderr(&o),
+        got[0].reason
+    );
+    assert_eq!(got.len(), 1);
+    assert_eq!(
+        got[0].source.attachment_url.as_deref(),
+        Some(server.url("/upload/2024/0130/nb.pdf").as_str())
+    );
+    assert_cells(&got[0], "docx-complete-2023.expected.csv");
+    assert_eq!(
+        requested(&server),
+        set(&["/art/10.html", "/upload/2024/0130/nb.pdf"])
+    );
+}

@@ -219,11 +219,13 @@ pub fn read(doc: &Document, page_url: Option<&Url>) -> Listing {
             }
         }
     }
-    // A page whose list sits in a frame of its own (older sites).
+    // A page whose list sits in a frame of its own (older sites); a file
+    // shown in a viewer is no list.
     if listing.reports() == 0 && listing.pages() == 0 {
         for src in &doc.frames {
             if let Some(link) = page.link_to(src, "list in a frame", LinkKind::Page)
                 && !paging::is_asset(link.href.split(['?', '#']).next().unwrap_or(""))
+                && embedded_file(src, &page).is_none()
             {
                 listing.push(link, &mut seen);
             }
@@ -456,6 +458,38 @@ fn file_name(target: &Target, labels: &[&str]) -> Option<String> {
     })
 }
 
+/// The file a frame, `<embed>` or `<object>` shows, when it shows one.
+fn embedded_file(src: &str, page: &Page) -> Option<Target> {
+    let target = unwrap_viewer(page.resolve(src)?);
+    file_name(&target, &[])
+        .is_some_and(|n| is_document_file(&n))
+        .then_some(target)
+}
+
+/// The file a PDF.js viewer's address shows (`/pdfjs/web/viewer.html?file=
+/// /upload/nb.pdf`, resolved against the viewer), else the address itself.
+fn unwrap_viewer(target: Target) -> Target {
+    let Some(viewer) = &target.url else {
+        return target;
+    };
+    let is_viewer = viewer
+        .path_segments()
+        .and_then(|mut s| s.next_back())
+        .is_some_and(|name| name.to_ascii_lowercase().starts_with("viewer."));
+    let file = viewer
+        .query_pairs()
+        .find(|(key, _)| key == "file")
+        .and_then(|(_, file)| viewer.join(file.trim()).ok())
+        .filter(|f| matches!(f.scheme(), "http" | "https") && is_document_file(f.path()));
+    match file {
+        Some(file) if is_viewer => Target {
+            href: file.to_string(),
+            url: Some(file),
+        },
+        _ => target,
+    }
+}
+
 /// Files an article may attach; of them a report is published as
 /// [`REPORT_EXTENSIONS`].
 const FILE_EXTENSIONS: &[&str] = &[
@@ -492,11 +526,16 @@ pub fn document_links(doc: &Document, page_url: Option<&Url>, page_is_report: bo
     };
     let mut seen = HashSet::new();
     let mut files: Vec<(Link, bool)> = Vec::new();
-    for anchor in &doc.links {
-        let Some(target) = page.resolve(&anchor.href) else {
-            continue;
-        };
-        let labels = labels(anchor);
+    // Linked files, then those shown in an embedded viewer (unlabelled).
+    let linked = doc.links.iter().filter_map(|anchor| {
+        let target = unwrap_viewer(page.resolve(&anchor.href)?);
+        Some((target, labels(anchor)))
+    });
+    let embedded = doc
+        .frames
+        .iter()
+        .filter_map(|src| Some((embedded_file(src, &page)?, Vec::new())));
+    for (target, labels) in linked.chain(embedded) {
         let Some(name) = file_name(&target, &labels) else {
             continue;
         };

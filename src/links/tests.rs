@@ -408,3 +408,47 @@ fn a_reports_article_with_several_files_is_no_list() {
         "a page that is no report's article lists them"
     );
 }
+
+#[test]
+fn files_shown_in_viewers_are_the_files_not_the_viewers() {
+    let html = r#"<html><head><title>某县2023年政府信息公开工作年度报告</title></head><body>
+        <iframe src="/pdfjs/web/viewer.html?file=%2Fupload%2F2024%2Fnb.pdf" width="100%"></iframe>
+        <embed src="/upload/2024/nb2.pdf" type="application/pdf">
+        <object data="/upload/2024/nb3.pdf"></object>
+        <iframe src="/include/footer.html"></iframe>
+        <a href="/web/viewer.html?file=/upload/2024/nb.pdf">在线预览</a></body></html>"#;
+    let expected = [
+        (
+            Some(LinkKind::Attachment),
+            "http://www.county.gov.cn/upload/2024/nb.pdf".to_string(),
+        ),
+        (
+            Some(LinkKind::Attachment),
+            "http://www.county.gov.cn/upload/2024/nb2.pdf".to_string(),
+        ),
+        (
+            Some(LinkKind::Attachment),
+            "http://www.county.gov.cn/upload/2024/nb3.pdf".to_string(),
+        ),
+    ];
+    assert_eq!(files(html, true), expected);
+    // A viewer frame is no list in a frame; the footer frame still is one.
+    let l = listing(html, "http://www.county.gov.cn/art/1.html");
+    assert_eq!(
+        kinds(&l),
+        [(
+            LinkKind::Page,
+            "http://www.county.gov.cn/include/footer.html"
+        )]
+    );
+    // A download script given a `file` is fetched as it is.
+    let script =
+        r#"<p><a href="/down.jsp?file=/upload/a.pdf">2023年政府信息公开工作年度报告</a></p>"#;
+    assert_eq!(
+        files(script, false),
+        [(
+            Some(LinkKind::Attachment),
+            "http://www.county.gov.cn/down.jsp?file=/upload/a.pdf".to_string()
+        )]
+    );
+}
