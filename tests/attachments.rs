@@ -700,3 +700,110 @@ fn a_report_shown_in_a_pdf_viewer_is_read_from_its_file() {
         set(&["/art/10.html", "/upload/2024/0130/nb.pdf"])
     );
 }
+
+#[test]
+fn kill_9_mid_crawl_then_rerun_refetches_no_recorded_file() {
+    const ARTICLES: usize = 60;
+    let pdf = sample("attach/lo-complete-2023.pdf");
+    let server = Server::start(move |path, _| {
+        let reply = if let Some(n) = path
+            .strip_prefix("/art/")
+            .and_then(|p| p.strip_suffix(".html"))
+        {
+            Reply::ok(
+                HTML,
+                article(
+                    "示例县人民政府2023年政府信息公开工作年度报告",
+                    &[(
+                        &format!("/f/{n}.pdf"),
+                        "示例县人民政府2023年政府信息公开工作年度报告.pdf",
+                    )],
+                ),
+            )
+        } else if path.starts_with("/f/") {
+            Reply::ok(PDF, pdf.clone())
+        } else {
+            Reply::status(404, HTML, "")
+        };
+        (Duration::from_millis(30), reply)
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let urls: Vec<String> = (0..ARTICLES)
+        .map(|i| server.url(&format!("/art/{i}.html")))
+        .collect();
+    let list = write_list(dir.path(), &urls);
+    let out = dir.path().join("out.jsonl");
+    let args = [
+        "crawl",
+        &list,
+        "-o",
+        out.to_str().unwrap(),
+        "-j",
+        "4",
+        "--per-host",
+        "4",
+        "--delay",
+        "0",
+        "--retries",
+        "0",
+        "-q",
+    ];
+    let mut child = xxgk_bin::xxgk()
+        .args(args)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let lines = std::fs::read(&out).map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count());
+        if lines >= 10 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the crawl never got going"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    let before = by_url(records(&out));
+    assert!(
+        before.len() < ARTICLES,
+        "killed mid-run ({} records)",
+        before.len()
+    );
+    let file_of = |url: &str| url.replace("/art/", "/f/").replace(".html", ".pdf");
+    let path_of = |url: &str| url[server.url("").len()..].to_string();
+    let hits_before: Vec<(String, usize)> = before
+        .keys()
+        .map(|u| {
+            let file = path_of(&file_of(u));
+            let hits = server.hits(&file);
+            (file, hits)
+        })
+        .collect();
+
+    let o = xxgk_bin::xxgk().args(args).output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let after = by_url(records(&out));
+    assert_eq!(after.len(), ARTICLES, "one record per URL");
+    for url in &urls {
+        let r = &after[url];
+        assert_eq!(r.status, Status::Complete, "{url}: {:?}", r.reason);
+        assert_eq!(
+            r.source.attachment_url.as_deref(),
+            Some(file_of(url).as_str())
+        );
+    }
+    for (file, hits) in hits_before {
+        assert_eq!(
+            server.hits(&file),
+            hits,
+            "{file}: recorded before the kill, not fetched again"
+        );
+    }
+    for i in 0..ARTICLES {
+        assert!(server.hits(&format!("/f/{i}.pdf")) <= 2, "/f/{i}.pdf");
+    }
+}
