@@ -6,7 +6,9 @@
 //! [`LinkKind::Attachment`], the files that may be the report; what counts as
 //! one is decided in [`crate::links`] alone. Here the crawl fetches them in
 //! link order, through the same fetcher, host slot, cache and retry rules as
-//! any URL, until one reads as a complete report, and keeps the best. The
+//! any URL, until one reads as a complete report, and keeps the best; only
+//! files on the page's own site are fetched, as only such links of list
+//! pages are followed. The
 //! record stays the one of the URL asked for: its `source` keeps the page's
 //! facts and adds `attachment_url` and `attachment` (SPEC §7).
 
