@@ -231,8 +231,7 @@ fn none_had(page: Report, tried: &[(Url, Report)], not_tried: &[Url]) -> Report 
         }
     };
     if !not_tried.is_empty() {
-        let each: Vec<&str> = not_tried.iter().map(Url::as_str).collect();
-        reason.push_str(&format!(" (not fetched: {})", each.join(", ")));
+        reason.push_str(&format!(" (not fetched: {})", some_of(not_tried)));
     }
     Report {
         status: Status::Error,
@@ -258,10 +257,25 @@ fn candidates_note(url: &Url, tried: &[(Url, Report)], not_tried: &[Url]) -> Str
         message.push_str(&format!("; also tried: {}", each.join(", ")));
     }
     if !not_tried.is_empty() {
-        let each: Vec<&str> = not_tried.iter().map(Url::as_str).collect();
-        message.push_str(&format!("; not fetched: {}", each.join(", ")));
+        message.push_str(&format!("; not fetched: {}", some_of(not_tried)));
     }
     message
+}
+
+/// The first few of `urls` and how many more: a hostile page may link
+/// thousands, and the record must stay small.
+fn some_of(urls: &[Url]) -> String {
+    const NAMED: usize = 5;
+    let mut text = urls
+        .iter()
+        .take(NAMED)
+        .map(Url::as_str)
+        .collect::<Vec<_>>()
+        .join(", ");
+    if urls.len() > NAMED {
+        text.push_str(&format!(" and {} more", urls.len() - NAMED));
+    }
+    text
 }
 
 #[cfg(test)]
@@ -313,6 +327,21 @@ mod tests {
             "4 files are linked as the report; this record is read from http://a.cn/b.pdf; \
              also tried: http://a.cn/a.pdf (HTTP 404 Not Found), http://a.cn/c.docx (partial); \
              not fetched: http://a.cn/d.pdf"
+        );
+    }
+
+    #[test]
+    fn files_not_fetched_are_named_a_few_at_most() {
+        let many: Vec<Url> = (0..1000).map(|i| url(&format!("/{i}.pdf"))).collect();
+        let tried = vec![(url("/a.pdf"), read(Status::Complete, "", "pdf"))];
+        let r = choose(page(), tried, &many);
+        let message = &r.warnings[0].message;
+        assert!(
+            message.ends_with(
+                "not fetched: http://a.cn/0.pdf, http://a.cn/1.pdf, \
+                               http://a.cn/2.pdf, http://a.cn/3.pdf, http://a.cn/4.pdf and 995 more"
+            ),
+            "{message}"
         );
     }
 

@@ -599,11 +599,18 @@ pub fn attached_report_reason(files: &[Link]) -> Option<String> {
         [one] => Some(format!(
             "{ATTACHED_REPORT} {one}; crawl the page's URL or extract the file"
         )),
-        many => Some(format!(
-            "{ATTACHED_REPORT}, one of {}: {}; crawl the page's URL or extract the files",
-            many.len(),
-            many.join(", ")
-        )),
+        many => {
+            // Named in full up to a few: a hostile page may link thousands.
+            const NAMED: usize = 5;
+            let mut named = many[..many.len().min(NAMED)].join(", ");
+            if many.len() > NAMED {
+                named.push_str(&format!(" and {} more", many.len() - NAMED));
+            }
+            Some(format!(
+                "{ATTACHED_REPORT}, one of {}: {named}; crawl the page's URL or extract the files",
+                many.len()
+            ))
+        }
     }
 }
 

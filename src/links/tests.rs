@@ -452,3 +452,18 @@ fn files_shown_in_viewers_are_the_files_not_the_viewers() {
         )]
     );
 }
+
+#[test]
+fn a_page_of_endless_report_files_keeps_a_short_reason() {
+    let html: String = (0..100)
+        .map(|i| format!("<p><a href=\"/f/{i}.pdf\">2023年政府信息公开工作年度报告.pdf</a></p>"))
+        .collect();
+    let links = document_links(&flatten(&html), None, true);
+    assert_eq!(links.len(), 100);
+    let reason = attached_report_reason(&links).unwrap();
+    assert!(
+        reason.starts_with("the report is the attached file, one of 100: /f/0.pdf, /f/1.pdf,"),
+        "{reason}"
+    );
+    assert!(reason.contains("/f/4.pdf and 95 more;"), "{reason}");
+}
