@@ -807,3 +807,29 @@ fn kill_9_mid_crawl_then_rerun_refetches_no_recorded_file() {
         assert!(server.hits(&format!("/f/{i}.pdf")) <= 2, "/f/{i}.pdf");
     }
 }
+
+#[test]
+fn a_page_linking_endless_report_files_costs_five_requests() {
+    let files: Vec<(String, &str)> = (0..50)
+        .map(|i| {
+            (
+                format!("/f/{i}.pdf"),
+                "某区2023年政府信息公开工作年度报告.pdf",
+            )
+        })
+        .collect();
+    let links: Vec<(&str, &str)> = files.iter().map(|(h, l)| (h.as_str(), *l)).collect();
+    let page = article("某区2023年政府信息公开工作年度报告", &links);
+    let server = serve(vec![("/art/11.html", HTML, page)]);
+    let dir = tempfile::tempdir().unwrap();
+    let (o, got) = crawl(&server, dir.path(), &["/art/11.html"], &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(requested(&server).len(), 1 + 5, "the page and five files");
+    let reason = got[0].reason.as_deref().unwrap();
+    assert!(
+        reason.starts_with("the report is the attached file, one of 5, and none could be had:"),
+        "{reason}"
+    );
+    assert!(reason.ends_with("/f/9.pdf and 40 more)"), "{reason}");
+    assert!(reason.len() < 2_000, "{reason}");
+}
