@@ -11,6 +11,7 @@
 //! cache, so an interrupted crawl resumes without refetching or duplicating
 //! anything.
 
+mod attachment;
 pub mod cache;
 pub mod discover;
 pub mod journal;
@@ -134,6 +135,8 @@ struct Shared {
     hosts: Mutex<HashMap<String, Arc<Semaphore>>>,
     /// Extraction is CPU work: at most one per core at a time.
     cpu: Semaphore,
+    /// Whether an article's report file is fetched (`crawl`, not `discover`).
+    follow_attachments: bool,
 }
 
 /// Crawls `listed` (distinct, in order) and, unless told not to, the
@@ -208,6 +211,7 @@ pub async fn crawl(listed: &[Task], options: &Options) -> Result<(Summary, Vec<F
         per_host: options.per_host.max(1),
         hosts: Mutex::new(HashMap::new()),
         cpu: Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())),
+        follow_attachments: options.follow.fetch_reports,
     });
     // Tasks are started a window at a time, so memory stays flat for any
     // list length; the frontier hands out hosts in turn.
@@ -422,6 +426,11 @@ async fn process(shared: Arc<Shared>, task: Task, retrying: bool) -> Done {
                 format!("internal error in xxgk while extracting: {e}"),
             );
         }
+    }
+    // An article whose report is an attached file: the file is fetched and
+    // read in its place (same slots, cache and rules), see `attachment`.
+    if shared.follow_attachments && attachment::wanted(&done.report) {
+        attachment::follow(&shared, &mut done, retrying).await;
     }
     done
 }
