@@ -355,6 +355,10 @@ fn is_chrome(element: &Element) -> bool {
 /// scanning the element's few attributes: `Element::attr` interns the name
 /// first, which costs more.
 fn plain_attr<'a>(element: &'a Element, name: &str) -> Option<&'a str> {
+    debug_assert!(
+        super::prune::is_kept(name.as_bytes()),
+        "the flattener reads `{name}`, which prune_markup drops: add it to prune::KEPT"
+    );
     element
         .attrs()
         .find_map(|(key, value)| (key == name).then_some(value))

@@ -21,15 +21,17 @@ use std::borrow::Cow;
 use memchr::{memchr, memchr_iter, memchr2, memmem};
 
 /// The attributes that survive: those the flattener reads (links, frames,
-/// scripts, chrome by class or id, spans) and those the tree builder itself
-/// looks at (`<input type=hidden>` in tables, form association, declarative
-/// shadow roots).
+/// embedded viewers, scripts, chrome by class or id, spans) and those the
+/// tree builder itself looks at (`<input type=hidden>` in tables, form
+/// association, declarative shadow roots). The flattener checks, in debug
+/// builds, that every attribute it reads is here.
 const KEPT: &[&[u8]] = &[
     b"class",
     b"id",
     b"href",
     b"title",
     b"src",
+    b"data",
     b"rowspan",
     b"colspan",
     b"type",
@@ -307,7 +309,7 @@ fn skip_spaces(bytes: &[u8], mut at: usize) -> usize {
     at
 }
 
-fn is_kept(name: &[u8]) -> bool {
+pub(super) fn is_kept(name: &[u8]) -> bool {
     KEPT.iter().any(|kept| name.eq_ignore_ascii_case(kept))
 }
 
