@@ -78,6 +78,8 @@ const MAX_COLSPAN: usize = 1000;
 const MAX_GRID_WIDTH: usize = 1000;
 
 pub fn flatten_html(text: &str) -> Document {
+    // Parsed without the attributes nothing here reads: they are much of
+    // html5ever's work on report pages, and the tree is the same without them.
     let html = Html::parse_document(&super::prune::prune_markup(text));
     let mut walker = Walker::default();
     walker.walk(html.tree.root());
