@@ -55,6 +55,10 @@ fn fixtures() -> Vec<Report> {
         ..Source::default()
     };
     next_year.meta.year = Some(2024);
+    // As a crawl records a report read from the file its list page's article linked.
+    next_year.source.attachment_url = Some("https://www.example.gov.cn/files/2024.pdf".to_string());
+    next_year.source.found_on =
+        Some("javascript:document.body.dataset.pwned='found_on'".to_string());
     // Seed carried 8 forward (natural_person 8, total 8); its own carried_over
     // (total 1) stays, so 2024 says natural_person 5 and total 1 came over.
     set(
@@ -267,6 +271,23 @@ fn the_page_keeps_its_contract_in_a_real_browser() {
         shown.contains("carry_chain (across years)") && shown.contains("5 ≠ 8"),
         "{shown}"
     );
+
+    // Where the tables were read from, and the list page, as recorded; only a
+    // web URL becomes a link.
+    assert!(
+        shown.contains("Read from") && shown.contains("Found on"),
+        "{shown}"
+    );
+    let links: Vec<&str> = next
+        .root
+        .select(&select(".meta a"))
+        .filter_map(|a| a.attr("href"))
+        .collect();
+    assert!(
+        links.contains(&"https://www.example.gov.cn/files/2024.pdf"),
+        "{links:?}"
+    );
+    assert!(shown.contains("javascript:document.body.dataset.pwned='found_on'"));
 
     let shanghai = &parts["samples/01_shanghai-gov-office-2019.html"];
     assert_eq!(

@@ -92,6 +92,13 @@ struct ReportView<'a> {
     id: &'a str,
     /// A link to the source that is safe to follow, if there is one.
     href: Option<String>,
+    /// The file the tables were read from (`source.attachment_url`), and
+    /// the list page the report was found on (`source.found_on`): the text
+    /// as recorded, with a link only when it is a web URL.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    attachment: Option<Linked<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    found_on: Option<Linked<'a>>,
     title: Option<&'a str>,
     agency: Option<&'a str>,
     year: Option<i32>,
@@ -113,6 +120,21 @@ struct ReportView<'a> {
     warnings: Vec<WarningGroup<'a>>,
     warning_count: usize,
     links: Vec<LinkView<'a>>,
+}
+
+#[derive(Serialize)]
+struct Linked<'a> {
+    text: &'a str,
+    href: Option<String>,
+}
+
+impl<'a> Linked<'a> {
+    fn of(text: Option<&'a str>) -> Option<Self> {
+        text.map(|text| Linked {
+            text,
+            href: web_href(text),
+        })
+    }
 }
 
 #[derive(Serialize)]
@@ -221,6 +243,8 @@ fn report_view<'a>(report: &'a Report, shape: &Shape, shape_index: usize) -> Rep
     ReportView {
         id: report.source.name(),
         href: source_href(&report.source),
+        attachment: Linked::of(report.source.attachment_url.as_deref()),
+        found_on: Linked::of(report.source.found_on.as_deref()),
         title: report.meta.title.as_deref(),
         agency: report.meta.agency.as_deref(),
         year: report.meta.year,
@@ -436,6 +460,10 @@ mod tests {
             ..Source::default()
         };
         assert_eq!(source_href(&stdin), None);
+        let hostile = Linked::of(Some("javascript:alert(1)")).unwrap();
+        assert_eq!((hostile.text, hostile.href), ("javascript:alert(1)", None));
+        let file = Linked::of(Some("https://www.gov.cn/a.pdf")).unwrap();
+        assert_eq!(file.href.as_deref(), Some("https://www.gov.cn/a.pdf"));
     }
 
     #[test]

@@ -170,6 +170,8 @@
       if (kv[1] !== null && kv[1] !== undefined) meta.append(h("dt", null, kv[0]), h("dd", null, kv[1]));
     });
     meta.append(h("dt", null, "Source"), h("dd", null, link(r.href, r.id)));
+    if (r.attachment) meta.append(h("dt", null, "Read from"), h("dd", null, link(r.attachment.href, r.attachment.text)));
+    if (r.found_on) meta.append(h("dt", null, "Found on"), h("dd", null, link(r.found_on.href, r.found_on.text)));
     div.append(meta);
     if (r.reason) div.append(h("p", { class: "reason" }, h("b", null, "Reason: "), r.reason));
     if (r.links.length) {
