@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use anyhow::Context;
 use clap::ValueEnum;
-use xxgk::crawl::{self, Display, Follow, Mode, OutputFormat, Summary, Task};
+use xxgk::crawl::schedule::TaskQueue;
+use xxgk::crawl::{self, Display, Follow, Mode, OutputFormat, Summary};
 use xxgk::export;
 use xxgk::fetch;
 
@@ -93,6 +94,12 @@ pub struct Args {
     /// a new --out. Refused when the cache folder is missing or empty.
     #[arg(long)]
     offline: bool,
+
+    /// Leave the prose sections (overview, problems, other matters) out of the records:
+    /// `sections` holds nulls. The tables, checks and warnings are unchanged, and the
+    /// records take about a third less room.
+    #[arg(long)]
+    no_sections: bool,
 
     /// No progress, no summary; only errors.
     #[arg(long, short)]
@@ -214,6 +221,7 @@ impl NetArgs {
             host_delay: self.delay,
             obey_robots: !self.ignore_robots,
             insecure: self.insecure,
+            keep_alive: true,
         }
     }
 
@@ -265,8 +273,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         fetch: args.net.config(),
         display,
         follow: args.follow.follow(!args.no_follow, true),
+        no_sections: args.no_sections,
     };
-    let summary = runtime()?.block_on(crawl::run(&seeds, &options))?;
+    let summary = runtime()?.block_on(crawl::run(seeds, &options))?;
     if display != Display::Quiet {
         eprint!("{summary}");
         if args.offline && nothing_was_left(&summary) {
@@ -309,14 +318,29 @@ pub fn display(quiet: bool) -> Display {
 }
 
 pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    limit_malloc_arenas();
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")
 }
 
+/// glibc gives a thread that finds the heap busy an arena of its own, and
+/// memory freed into one arena is not reused by the others. A crawl hands
+/// every body from the async workers to the extraction threads, so with the
+/// default (8 arenas a core) its memory crept up for as long as it ran: 39 MB
+/// to 65 MB over 100,000 pages in the scale benchmark; with two arenas it
+/// stays flat. Called before the runtime starts any thread.
+fn limit_malloc_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets a tuning parameter of the allocator.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+    }
+}
+
 /// The URLs of a list file, its problems reported on stderr.
-pub fn read_seeds(path: &Path, quiet: bool) -> anyhow::Result<Vec<Task>> {
+pub fn read_seeds(path: &Path, quiet: bool) -> anyhow::Result<TaskQueue> {
     let name = path.display();
     let text = read_list(path)?;
     let list = crawl::urls::parse(&text).with_context(|| format!("{name}"))?;
@@ -367,7 +391,9 @@ fn read_list(path: &Path) -> anyhow::Result<String> {
         std::fs::read(path)
             .with_context(|| format!("{}: cannot read the URL list", path.display()))?
     };
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    // Without a copy: a list can be large.
+    Ok(String::from_utf8(bytes)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
 }
 
 #[cfg(test)]

@@ -80,8 +80,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         fetch: args.net.config(),
         display,
         follow: args.follow.follow(true, false),
+        no_sections: false,
     };
-    let (summary, found) = runtime()?.block_on(crawl::crawl(&seeds, &options))?;
+    let (summary, found) = runtime()?.block_on(crawl::crawl(seeds, &options))?;
     output.write_with(|w| crawl::discover::write_list(w, &found))?;
     if display != crawl::Display::Quiet {
         eprint!("{summary}");
@@ -115,9 +116,9 @@ fn seeds(args: &[String], quiet: bool) -> anyhow::Result<Vec<Task>> {
             if let Some(bad) = list.bad.first() {
                 anyhow::bail!("{arg}: {}", bad.reason);
             }
-            list.urls
+            list.urls.collect()
         } else {
-            read_seeds(std::path::Path::new(arg), quiet)?
+            read_seeds(std::path::Path::new(arg), quiet)?.collect::<Vec<Task>>()
         };
         for task in batch {
             if !seeds.iter().any(|s| s.url == task.url) {
