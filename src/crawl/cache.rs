@@ -157,8 +157,7 @@ impl Cache {
     /// Stores `response` for `url`, compressed. A later run reads it (this
     /// one does not: the URL gets its record next).
     pub fn put(&self, url: &str, response: &Response) -> io::Result<()> {
-        let mut deflater =
-            flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+        let mut deflater = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
         deflater.write_all(&response.body)?;
         let body = deflater.finish()?;
         let facts = Facts {
@@ -306,7 +305,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let cache = open(dir.path());
         let page = "<tr><td>本年新收政府信息公开申请数量</td><td>0</td></tr>\n".repeat(500);
-        cache.put("http://a.cn/x", &response(page.as_bytes())).unwrap();
+        cache
+            .put("http://a.cn/x", &response(page.as_bytes()))
+            .unwrap();
         drop(cache);
         let on_disk = fs::metadata(dir.path().join(RESPONSES)).unwrap().len();
         assert!(
@@ -314,7 +315,10 @@ mod tests {
             "{on_disk} bytes on disk for {}",
             page.len()
         );
-        assert_eq!(open(dir.path()).get("http://a.cn/x").unwrap().body, page.as_bytes());
+        assert_eq!(
+            open(dir.path()).get("http://a.cn/x").unwrap().body,
+            page.as_bytes()
+        );
     }
 
     /// An entry as xxgk wrote it before bodies were compressed.
@@ -358,7 +362,10 @@ mod tests {
         fs::write(dir.path().join(RESPONSES), entry).unwrap();
         let err = Cache::open(dir.path(), |_| false).err().unwrap();
         let err = err.to_string();
-        assert!(err.contains("\"zstd\"") && err.contains("newer xxgk"), "{err}");
+        assert!(
+            err.contains("\"zstd\"") && err.contains("newer xxgk"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -217,10 +217,11 @@ pub async fn crawl(
     };
     let mut discovery = Discovery::new(options.follow.clone());
     let scheduler = Scheduler::new(options.concurrency, options.per_host);
-    let queue = |task: Task, summary: &mut Summary| match resumed.done.get(&url_key(task.url.as_str())) {
-        Some(status) => summary.earlier.add(*status),
-        None => scheduler.push(&task),
-    };
+    let queue =
+        |task: Task, summary: &mut Summary| match resumed.done.get(&url_key(task.url.as_str())) {
+            Some(status) => summary.earlier.add(*status),
+            None => scheduler.push(&task),
+        };
     for task in listed {
         summary.listed += 1;
         discovery.list(&task);
@@ -272,9 +273,7 @@ pub async fn crawl(
         // Listen before starting tasks, so a slot freed meanwhile is heard.
         let freed = scheduler.when_freed();
         while let Some((task, slot)) = scheduler.next() {
-            let retrying = resumed
-                .dropped_errors
-                .contains(&url_key(task.url.as_str()));
+            let retrying = resumed.dropped_errors.contains(&url_key(task.url.as_str()));
             let handle = tasks.spawn(process(shared.clone(), task.clone(), slot, retrying));
             processing.insert(handle.id(), task);
         }
@@ -455,7 +454,13 @@ async fn obtain(
     // While the queue is full the slot stays taken: fetching waits for the CPU.
     let place = shared.queue.clone().acquire_owned().await.ok();
     drop(slot);
-    Ok((Queued { item: response, _place: place }, fetched))
+    Ok((
+        Queued {
+            item: response,
+            _place: place,
+        },
+        fetched,
+    ))
 }
 
 /// Fetches `task` in `slot`; a failure is the URL's record, with the
@@ -494,7 +499,10 @@ async fn extract(
     let task_url = task.url.clone();
     let source = source_of(Some(task));
     let joined = tokio::task::spawn_blocking(move || {
-        let Queued { item: response, _place } = response;
+        let Queued {
+            item: response,
+            _place,
+        } = response;
         let warning = fetched
             .then(|| task_shared.cache.put(task_url.as_str(), &response).err())
             .flatten()

@@ -356,7 +356,17 @@ mod tests {
 
     #[test]
     fn slots_are_limited_overall_and_per_host() {
-        let s = scheduler(3, 2, &["http://a.cn/1", "http://a.cn/2", "http://a.cn/3", "http://b.cn/1", "http://c.cn/1"]);
+        let s = scheduler(
+            3,
+            2,
+            &[
+                "http://a.cn/1",
+                "http://a.cn/2",
+                "http://a.cn/3",
+                "http://b.cn/1",
+                "http://c.cn/1",
+            ],
+        );
         let mut slots = Vec::new();
         let mut hosts = Vec::new();
         while let Some((task, slot)) = s.next() {
@@ -365,7 +375,10 @@ mod tests {
         }
         assert_eq!(slots.len(), 3);
         assert_eq!(s.in_flight(), 3);
-        assert!(hosts.iter().filter(|h| *h == "a.cn").count() <= 2, "{hosts:?}");
+        assert!(
+            hosts.iter().filter(|h| *h == "a.cn").count() <= 2,
+            "{hosts:?}"
+        );
         slots.pop();
         assert_eq!(s.in_flight(), 2);
         assert!(s.next().is_some());
@@ -405,7 +418,16 @@ mod tests {
 
     #[test]
     fn hosts_not_yet_heard_from_go_first_in_list_order() {
-        let s = scheduler(10, 1, &["http://a.cn/1", "http://a.cn/2", "http://b.cn/1", "http://c.cn/1"]);
+        let s = scheduler(
+            10,
+            1,
+            &[
+                "http://a.cn/1",
+                "http://a.cn/2",
+                "http://b.cn/1",
+                "http://c.cn/1",
+            ],
+        );
         let (first, slot) = s.next().unwrap();
         drop(slot);
         let (second, _b) = s.next().unwrap();
