@@ -256,19 +256,31 @@ impl Drop for FollowUpWait {
 
 /// URLs waiting, in order, as text: `url TAB found_on` lines (URLs hold
 /// neither tabs nor line breaks), a few dozen bytes a URL where a parsed
-/// [`Task`] takes a few hundred. Both the URL list and each host's queue are
-/// kept so.
+/// [`Task`] takes a few hundred. A URL that starts like the first one
+/// (scheme, host, port: always so in a host's queue) is kept from its path
+/// on. Both the URL list and each host's queue are kept so.
 #[derive(Debug, Default, Clone)]
 pub struct TaskQueue {
     text: String,
     /// Where the next line starts.
     head: usize,
     len: usize,
+    /// `scheme://host:port` of the first URL queued.
+    origin: Box<str>,
 }
 
 impl TaskQueue {
     pub fn push(&mut self, task: &Task) {
-        self.text.push_str(task.url.as_str());
+        let origin = &task.url[..url::Position::BeforePath];
+        if self.len == 0 {
+            self.origin = origin.into();
+        }
+        if origin == &*self.origin {
+            // A path always starts with `/`, a whole URL with its scheme.
+            self.text.push_str(&task.url[url::Position::BeforePath..]);
+        } else {
+            self.text.push_str(task.url.as_str());
+        }
         self.text.push('\t');
         self.text.push_str(task.found_on.as_deref().unwrap_or(""));
         self.text.push('\n');
@@ -280,7 +292,12 @@ impl TaskQueue {
             let rest = &self.text[self.head..];
             let line_len = rest.find('\n')?;
             let (url, found_on) = rest[..line_len].split_once('\t')?;
-            let task = Url::parse(url).ok().map(|url| Task {
+            let url = if url.starts_with('/') {
+                Url::parse(&format!("{}{url}", self.origin))
+            } else {
+                Url::parse(url)
+            };
+            let task = url.ok().map(|url| Task {
                 url,
                 found_on: (!found_on.is_empty()).then(|| found_on.to_string()),
             });
@@ -352,6 +369,19 @@ mod tests {
             assert_eq!(t.found_on.is_some(), i % 2 == 0);
         }
         assert!(queue.pop().is_none() && queue.is_empty());
+        // Other origins (another scheme, port or user) are kept whole.
+        let urls = [
+            "https://a.cn/x",
+            "https://a.cn:8443/y",
+            "http://a.cn/z",
+            "https://u:p@a.cn/w",
+            "https://a.cn/",
+        ];
+        for url in urls {
+            queue.push(&task(url));
+        }
+        let back: Vec<String> = queue.map(|t| t.url.to_string()).collect();
+        assert_eq!(back, urls);
     }
 
     #[test]
