@@ -157,10 +157,12 @@ struct Shared {
     fetcher: Fetcher,
     cache: Cache,
     mode: Mode,
-    /// Places for fetched pages waiting for extraction (`concurrency` of
-    /// them): a page takes one before its slot is given back, so fetching
-    /// stops when they are full, and a kill loses at most twice
-    /// `concurrency` responses not yet cached.
+    /// Places for fetched pages waiting for extraction: a page takes one
+    /// before its slot is given back, so fetching stops when they are full.
+    /// Four a core keep the cores fed through a burst; more would only hold
+    /// bodies in memory while the CPU is the bound. Never more than
+    /// `concurrency`, so a kill loses at most twice `concurrency` responses
+    /// not yet cached.
     queue: Arc<Semaphore>,
     /// Extraction is CPU work: at most one per core at a time.
     cpu: Semaphore,
@@ -255,7 +257,7 @@ pub async fn crawl(
         fetcher: Fetcher::new(fetch)?,
         cache,
         mode: options.mode,
-        queue: Arc::new(Semaphore::new(options.concurrency.max(1))),
+        queue: Arc::new(Semaphore::new(options.concurrency.min(4 * cores).max(1))),
         cpu: Semaphore::new(cores),
         no_sections: options.no_sections,
     });
