@@ -338,6 +338,91 @@ fn push_joined(out: &mut String, items: impl Iterator<Item = impl fmt::Display>,
     }
 }
 
+/// The cells a check compares in `report`, as `table.row.column`, so that a
+/// reader of the record can point at them (`xxgk review` highlights the cells
+/// of failing checks). Derived from the check's id by the same rules
+/// [`check`] and [`carry_chain`] follow; empty for an id this version does not
+/// know. `active_disclosure.non_negative` names the negative counts only.
+pub fn cells_of(check: &Check, report: &Report) -> Vec<String> {
+    let cells = |rows: &[&str], columns: &[&str], table: &str| -> Vec<String> {
+        rows.iter()
+            .flat_map(|row| {
+                columns
+                    .iter()
+                    .map(move |col| format!("{table}.{row}.{col}"))
+            })
+            .collect()
+    };
+    let id = check.id.as_str();
+    let template = report.meta.template;
+    if let Some(col) = id.strip_prefix("applications.balance.") {
+        let rows = [
+            "new_received",
+            "carried_over",
+            "total_processed",
+            "carried_forward",
+        ];
+        return cells(&rows, &[col], "applications");
+    }
+    if let Some(col) = id.strip_prefix("applications.results_sum.") {
+        let rows: Vec<&str> = std::iter::once("total_processed")
+            .chain(result_rows(template).iter().copied())
+            .collect();
+        return cells(&rows, &[col], "applications");
+    }
+    if let Some(row) = id.strip_prefix("applications.row_total.") {
+        return cells(&[row], &APPLICANT_COLUMNS, "applications");
+    }
+    if let Some(rest) = id.strip_prefix("applications.subtotal.") {
+        if let Some(row) = rest.strip_prefix("legal_person.") {
+            let mut columns = vec![LEGAL_PERSON_SUBTOTAL];
+            columns.extend_from_slice(ORGANISATIONS);
+            return cells(&[row], &columns, "applications");
+        }
+        for group in Group::ALL {
+            let Some(col) = rest
+                .strip_prefix(group.prefix())
+                .and_then(|r| r.strip_prefix('.'))
+            else {
+                continue;
+            };
+            let mut rows = vec![group.subtotal_key()];
+            rows.extend(group.items(template));
+            return cells(&rows, &[col], "applications");
+        }
+        return Vec::new();
+    }
+    if let Some(row) = id.strip_prefix("review_litigation.total.") {
+        return cells(&[row], &REVIEW_COLUMNS, "review_litigation");
+    }
+    if id == "active_disclosure.non_negative" {
+        return report
+            .active_disclosure
+            .iter()
+            .flat_map(|(row, cols)| cols.iter().map(move |(col, v)| (row, col, v)))
+            .filter(|(_, col, _)| *col != "change" && *col != "amount_unit")
+            .filter(|(_, _, v)| {
+                v.as_ref()
+                    .and_then(|v| v.as_number())
+                    .is_some_and(|n| n.as_str().starts_with('-'))
+            })
+            .map(|(row, col, _)| format!("active_disclosure.{row}.{col}"))
+            .collect();
+    }
+    if let Some(col) = id.strip_prefix("carry_chain.") {
+        // The detail starts with the later year ("2024 carried_over = 2023
+        // carried_forward …"): this report gave carried_over if it is that year.
+        let later = check.detail.split(' ').next().and_then(|y| y.parse().ok());
+        let row = if report.meta.year.is_some() && report.meta.year == later {
+            "carried_over"
+        } else {
+            "carried_forward"
+        };
+        return cells(&[row], &[col], "applications");
+    }
+    Vec::new()
+}
+
 /// One comparison of an agency's two consecutive years by [`carry_chain`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CarryLink {

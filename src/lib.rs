@@ -2,7 +2,8 @@
 //! (政府信息公开工作年度报告) into checked data.
 //!
 //! The data flows through one module per step:
-//! bytes → [`decode`] → [`flatten`] → [`extract`] → [`check`] → [`export`].
+//! bytes → [`decode`] → [`flatten`] → [`extract`] → [`check`] → [`export`];
+//! [`review`] draws saved records as one HTML page to check by eye.
 //! [`extract_bytes`] runs the whole chain for one input.
 
 pub mod check;
@@ -15,6 +16,7 @@ pub mod fetch;
 pub mod flatten;
 pub mod links;
 pub mod model;
+pub mod review;
 pub mod template;
 
 use std::path::Path;

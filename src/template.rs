@@ -484,168 +484,242 @@ pub const MARKERS_2019: &[&str] = &[
 /// `三.（三）不予公开.6.属于四类过程性信息.总计`. Unique per cell and fixed,
 /// so it can stand for the key in a CSV header. Where the templates word a
 /// shared cell differently (2019's 处理决定数量), the 2021 wording is used.
+/// The words come from [`labels`], the one place the template's wording lives.
 pub fn cell_label(table: &str, row: &str, column: &str) -> Option<String> {
-    let (numeral, _) = table_label(table)?;
-    let row = match (row, column) {
-        // The 2019 template calls them 规范性文件; its columns are its own.
-        ("normative_documents", "new_made" | "new_published" | "total_published") => "规范性文件",
-        _ => row_label(row)?,
+    let numeral = labels::table(table)?.split('、').next()?;
+    let row = match table {
+        "active_disclosure" => {
+            // The 2019 template calls them 规范性文件; its columns are its own.
+            let template = if is_2019_active_column(column) {
+                Template::T2019
+            } else {
+                Template::T2021
+            };
+            labels::active_row(row, template)?.to_string()
+        }
+        "applications" => application_row_label(row)?,
+        _ => match row {
+            "review" => labels::review_row(row)?.to_string(),
+            _ => format!("{}.{}", labels::LITIGATION, labels::review_row(row)?),
+        },
     };
-    Some(format!("{numeral}.{row}.{}", column_label(column)?))
+    let column = match (table, column) {
+        ("active_disclosure", "amount_unit") => "采购总金额的单位".to_string(),
+        ("active_disclosure", _) => labels::active_column(column, Template::T2021)?.to_string(),
+        ("applications", "natural_person" | "total") => {
+            labels::applicant_column(column)?.to_string()
+        }
+        ("applications", _) => format!(
+            "{}.{}",
+            labels::LEGAL_PERSONS,
+            labels::applicant_column(column)?
+        ),
+        _ => labels::review_column(column)?.to_string(),
+    };
+    Some(format!("{numeral}.{row}.{column}"))
 }
 
-/// A table's section numeral and heading in the template.
-pub fn table_label(table: &str) -> Option<(&'static str, &'static str)> {
-    Some(match table {
-        "active_disclosure" => ("二", "主动公开政府信息情况"),
-        "applications" => ("三", "收到和处理政府信息公开申请情况"),
-        "review_litigation" => ("四", "政府信息公开行政复议、行政诉讼情况"),
-        _ => return None,
+/// Columns of table 二 that only the 2019 template has for 规范性文件.
+fn is_2019_active_column(column: &str) -> bool {
+    matches!(column, "new_made" | "new_published" | "total_published")
+}
+
+/// A row of table 三 under its group's heading, if it has one.
+fn application_row_label(row: &str) -> Option<String> {
+    let in_group = Group::ALL.into_iter().find_map(|group| {
+        if row == group.subtotal_key() {
+            return Some((group, labels::SUBTOTAL));
+        }
+        let item = [Template::T2021, Template::T2019]
+            .into_iter()
+            .any(|t| group.items(t).contains(&row));
+        item.then(|| labels::application_row(row).map(|label| (group, label)))
+            .flatten()
+    });
+    Some(match in_group {
+        Some((group, label)) => format!("{}.{label}", labels::group(group)),
+        None => labels::application_row(row)?.to_string(),
     })
 }
 
-/// A row's label in the template (2021 wording), under its group if it has one.
-pub fn row_label(row: &str) -> Option<&'static str> {
-    ROW_LABELS.iter().find(|(k, _)| *k == row).map(|(_, l)| *l)
+/// The template's own wording, as a person reads it on the page: table
+/// titles, row and column labels. Matching never uses these (it uses the key
+/// forms above); `xxgk review` shows them, so a report is laid out as printed.
+pub mod labels {
+    use super::Group;
+    use crate::model::Template;
+
+    /// The title of a table by its SPEC name.
+    pub fn table(table: &str) -> Option<&'static str> {
+        Some(match table {
+            "active_disclosure" => "二、主动公开政府信息情况",
+            "applications" => "三、收到和处理政府信息公开申请情况",
+            "review_litigation" => "四、政府信息公开行政复议、行政诉讼情况",
+            _ => return None,
+        })
+    }
+
+    /// The heading over each block of table 二 (the article of the
+    /// regulations that asks for it) by row key.
+    pub fn active_article(row: &str) -> Option<&'static str> {
+        Some(match row {
+            "regulations" | "normative_documents" => "第二十条第（一）项",
+            "licensing" | "other_services" => "第二十条第（五）项",
+            "punishment" | "coercion" => "第二十条第（六）项",
+            "fees" => "第二十条第（八）项",
+            "procurement" => "第二十条第（九）项",
+            _ => return None,
+        })
+    }
+
+    /// Heading of the label column in each block of table 二.
+    pub const ACTIVE_CONTENT: &str = "信息内容";
+
+    /// A row of table 二 as the template words it.
+    pub fn active_row(row: &str, template: Template) -> Option<&'static str> {
+        Some(match (row, template) {
+            ("regulations", _) => "规章",
+            ("normative_documents", Template::T2019) => "规范性文件",
+            ("normative_documents", _) => "行政规范性文件",
+            ("licensing", _) => "行政许可",
+            ("other_services", _) => "其他对外管理服务事项",
+            ("punishment", _) => "行政处罚",
+            ("coercion", _) => "行政强制",
+            ("fees", _) => "行政事业性收费",
+            ("procurement", _) => "政府集中采购",
+            _ => return None,
+        })
+    }
+
+    /// A column of table 二. `amount_unit` is not a template column: it holds
+    /// the unit the page wrote beside 采购总金额.
+    pub fn active_column(column: &str, template: Template) -> Option<&'static str> {
+        Some(match (column, template) {
+            ("decisions", Template::T2019) => "处理决定数量",
+            ("decisions", _) => "本年处理决定数量",
+            (column, _) => active_column_of_both(column)?,
+        })
+    }
+
+    /// The columns both templates word alike (or only one template has).
+    fn active_column_of_both(column: &str) -> Option<&'static str> {
+        Some(match column {
+            "issued" => "本年制发件数",
+            "repealed" => "本年废止件数",
+            "in_force" => "现行有效件数",
+            "amount_wan_yuan" => "本年收费金额（单位：万元）",
+            "new_made" => "本年新制作数量",
+            "new_published" => "本年新公开数量",
+            "total_published" => "对外公开总数量",
+            "prev_year_items" => "上一年项目数量",
+            "change" => "本年增/减",
+            "projects" => "采购项目数量",
+            "amount" => "采购总金额",
+            "amount_unit" => "金额单位",
+            _ => return None,
+        })
+    }
+
+    /// The note in table 三's corner.
+    pub const APPLICATIONS_CORNER: &str =
+        "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）";
+    /// Heading over table 三's columns.
+    pub const APPLICANTS: &str = "申请人情况";
+    /// Heading over the five organisation columns (and their 小计).
+    pub const LEGAL_PERSONS: &str = "法人或其他组织";
+    /// Heading of the result rows.
+    pub const RESULTS: &str = "三、本年度办理结果";
+    /// The label of a group's subtotal row, under the group's heading.
+    pub const SUBTOTAL: &str = "小计";
+
+    /// A column of table 三.
+    pub fn applicant_column(column: &str) -> Option<&'static str> {
+        Some(match column {
+            "natural_person" => "自然人",
+            "commercial_enterprise" => "商业企业",
+            "research_institution" => "科研机构",
+            "social_welfare_org" => "社会公益组织",
+            "legal_service_org" => "法律服务机构",
+            "other_org" => "其他",
+            "legal_person_subtotal" => SUBTOTAL,
+            "total" => "总计",
+            _ => return None,
+        })
+    }
+
+    /// A group heading of table 三's results.
+    pub fn group(group: Group) -> &'static str {
+        match group {
+            Group::Denied => "（三）不予公开",
+            Group::Unable => "（四）无法提供",
+            Group::NotProcessed => "（五）不予处理",
+            Group::Other => "（六）其他处理",
+        }
+    }
+
+    /// A row of table 三 as the template words it (an item of a group
+    /// without its group's heading).
+    pub fn application_row(row: &str) -> Option<&'static str> {
+        Some(match row {
+            "new_received" => "一、本年新收政府信息公开申请数量",
+            "carried_over" => "二、上年结转政府信息公开申请数量",
+            "granted" => "（一）予以公开",
+            "partially_granted" => "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+            "denied_state_secret" => "1.属于国家秘密",
+            "denied_prohibited_by_law" => "2.其他法律行政法规禁止公开",
+            "denied_security_stability" => "3.危及“三安全一稳定”",
+            "denied_third_party_rights" => "4.保护第三方合法权益",
+            "denied_internal_affairs" => "5.属于三类内部事务信息",
+            "denied_process_information" => "6.属于四类过程性信息",
+            "denied_law_enforcement_files" => "7.属于行政执法案卷",
+            "denied_administrative_query" => "8.属于行政查询事项",
+            "unable_not_held" => "1.本机关不掌握相关政府信息",
+            "unable_needs_creation" => "2.没有现成信息需要另行制作",
+            "unable_unclear_after_correction" => "3.补正后申请内容仍不明确",
+            "not_processed_complaint" => "1.信访举报投诉类申请",
+            "not_processed_duplicate" => "2.重复申请",
+            "not_processed_publication" => "3.要求提供公开出版物",
+            "not_processed_excessive" => "4.无正当理由大量反复申请",
+            "not_processed_confirmation" => "5.要求行政机关确认或重新出具已获取信息",
+            "other_processing" => "（六）其他处理",
+            "other_no_correction" => {
+                "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"
+            }
+            "other_unpaid_fee" => {
+                "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"
+            }
+            "other_other" => "3.其他",
+            "total_processed" => "（七）总计",
+            "carried_forward" => "四、结转下年度继续办理",
+            _ => return None,
+        })
+    }
+
+    /// Table 四's heading over the two litigation rows.
+    pub const LITIGATION: &str = "行政诉讼";
+
+    /// A row of table 四 (the template lays each out as a column group).
+    pub fn review_row(row: &str) -> Option<&'static str> {
+        Some(match row {
+            "review" => "行政复议",
+            "litigation_direct" => "未经复议直接起诉",
+            "litigation_after_review" => "复议后起诉",
+            _ => return None,
+        })
+    }
+
+    /// A column of table 四.
+    pub fn review_column(column: &str) -> Option<&'static str> {
+        Some(match column {
+            "upheld" => "结果维持",
+            "corrected" => "结果纠正",
+            "other" => "其他结果",
+            "pending" => "尚未审结",
+            "total" => "总计",
+            _ => return None,
+        })
+    }
 }
-
-/// A column's label in the template (2021 wording), under its group if it has one.
-pub fn column_label(column: &str) -> Option<&'static str> {
-    COLUMN_LABELS
-        .iter()
-        .find(|(k, _)| *k == column)
-        .map(|(_, l)| *l)
-}
-
-const ROW_LABELS: &[(&str, &str)] = &[
-    // 二
-    ("regulations", "规章"),
-    ("normative_documents", "行政规范性文件"),
-    ("licensing", "行政许可"),
-    ("other_services", "其他对外管理服务事项"),
-    ("punishment", "行政处罚"),
-    ("coercion", "行政强制"),
-    ("fees", "行政事业性收费"),
-    ("procurement", "政府集中采购"),
-    // 三
-    ("new_received", "一、本年新收政府信息公开申请数量"),
-    ("carried_over", "二、上年结转政府信息公开申请数量"),
-    ("granted", "（一）予以公开"),
-    (
-        "partially_granted",
-        "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
-    ),
-    ("denied_subtotal", "（三）不予公开.小计"),
-    ("denied_state_secret", "（三）不予公开.1.属于国家秘密"),
-    (
-        "denied_prohibited_by_law",
-        "（三）不予公开.2.其他法律行政法规禁止公开",
-    ),
-    (
-        "denied_security_stability",
-        "（三）不予公开.3.危及“三安全一稳定”",
-    ),
-    (
-        "denied_third_party_rights",
-        "（三）不予公开.4.保护第三方合法权益",
-    ),
-    (
-        "denied_internal_affairs",
-        "（三）不予公开.5.属于三类内部事务信息",
-    ),
-    (
-        "denied_process_information",
-        "（三）不予公开.6.属于四类过程性信息",
-    ),
-    (
-        "denied_law_enforcement_files",
-        "（三）不予公开.7.属于行政执法案卷",
-    ),
-    (
-        "denied_administrative_query",
-        "（三）不予公开.8.属于行政查询事项",
-    ),
-    ("unable_subtotal", "（四）无法提供.小计"),
-    (
-        "unable_not_held",
-        "（四）无法提供.1.本机关不掌握相关政府信息",
-    ),
-    (
-        "unable_needs_creation",
-        "（四）无法提供.2.没有现成信息需要另行制作",
-    ),
-    (
-        "unable_unclear_after_correction",
-        "（四）无法提供.3.补正后申请内容仍不明确",
-    ),
-    ("not_processed_subtotal", "（五）不予处理.小计"),
-    (
-        "not_processed_complaint",
-        "（五）不予处理.1.信访举报投诉类申请",
-    ),
-    ("not_processed_duplicate", "（五）不予处理.2.重复申请"),
-    (
-        "not_processed_publication",
-        "（五）不予处理.3.要求提供公开出版物",
-    ),
-    (
-        "not_processed_excessive",
-        "（五）不予处理.4.无正当理由大量反复申请",
-    ),
-    (
-        "not_processed_confirmation",
-        "（五）不予处理.5.要求行政机关确认或重新出具已获取信息",
-    ),
-    ("other_processing", "（六）其他处理"),
-    ("other_subtotal", "（六）其他处理.小计"),
-    (
-        "other_no_correction",
-        "（六）其他处理.1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
-    ),
-    (
-        "other_unpaid_fee",
-        "（六）其他处理.2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
-    ),
-    ("other_other", "（六）其他处理.3.其他"),
-    ("total_processed", "（七）总计"),
-    ("carried_forward", "四、结转下年度继续办理"),
-    // 四
-    ("review", "行政复议"),
-    ("litigation_direct", "行政诉讼.未经复议直接起诉"),
-    ("litigation_after_review", "行政诉讼.复议后起诉"),
-];
-
-const COLUMN_LABELS: &[(&str, &str)] = &[
-    // 二, template 2021
-    ("issued", "本年制发件数"),
-    ("repealed", "本年废止件数"),
-    ("in_force", "现行有效件数"),
-    ("decisions", "本年处理决定数量"),
-    ("amount_wan_yuan", "本年收费金额（单位：万元）"),
-    // 二, template 2019
-    ("new_made", "本年新制作数量"),
-    ("new_published", "本年新公开数量"),
-    ("total_published", "对外公开总数量"),
-    ("prev_year_items", "上一年项目数量"),
-    ("change", "本年增/减"),
-    ("projects", "采购项目数量"),
-    ("amount", "采购总金额"),
-    ("amount_unit", "采购总金额的单位"),
-    // 三
-    ("natural_person", "自然人"),
-    ("commercial_enterprise", "法人或其他组织.商业企业"),
-    ("research_institution", "法人或其他组织.科研机构"),
-    ("social_welfare_org", "法人或其他组织.社会公益组织"),
-    ("legal_service_org", "法人或其他组织.法律服务机构"),
-    ("other_org", "法人或其他组织.其他"),
-    (LEGAL_PERSON_SUBTOTAL, "法人或其他组织.小计"),
-    ("total", "总计"),
-    // 四
-    ("upheld", "结果维持"),
-    ("corrected", "结果纠正"),
-    ("other", "其他结果"),
-    ("pending", "尚未审结"),
-];
 
 #[cfg(test)]
 mod tests {
@@ -745,5 +819,37 @@ mod tests {
             Some("四.行政诉讼.复议后起诉.尚未审结")
         );
         assert_eq!(cell_label("applications", "no_such_row", "total"), None);
+    }
+
+    #[test]
+    fn every_template_key_has_a_label() {
+        for template in [Template::T2021, Template::T2019] {
+            for row in active_rows(template) {
+                let label = labels::active_row(row.key, template).unwrap();
+                assert!(row.labels.contains(&label), "{label}");
+                assert!(labels::active_article(row.key).is_some(), "{}", row.key);
+                for column in row.columns {
+                    assert!(
+                        labels::active_column(column, template).is_some(),
+                        "{column}"
+                    );
+                }
+            }
+            for row in application_rows(template) {
+                assert!(labels::application_row(row).is_some(), "{row}");
+            }
+        }
+        for column in APPLICANT_COLUMNS.iter().chain([&LEGAL_PERSON_SUBTOTAL]) {
+            assert!(labels::applicant_column(column).is_some(), "{column}");
+        }
+        for row in REVIEW_ROWS {
+            assert!(labels::review_row(row).is_some(), "{row}");
+        }
+        for column in REVIEW_COLUMNS {
+            assert!(labels::review_column(column).is_some(), "{column}");
+        }
+        for table in ["active_disclosure", "applications", "review_litigation"] {
+            assert!(labels::table(table).is_some(), "{table}");
+        }
     }
 }

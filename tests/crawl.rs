@@ -1212,3 +1212,41 @@ fn no_sections_leaves_the_prose_out_and_the_rest_alone() {
     };
     assert_eq!(without(&full), without(&lean));
 }
+
+/// URLs may be given as arguments, beside or instead of list files; a URL
+/// named twice (as an argument and in a file) is fetched once.
+#[test]
+fn urls_given_as_arguments_are_crawled_with_the_lists() {
+    let seed = sample("seed-shaodong-2023.txt");
+    let pingtan = sample("09_pingtan-2024.html");
+    let server = Server::start(move |path, _| {
+        let reply = match path {
+            "/a.txt" => Reply::ok("text/plain; charset=utf-8", seed.clone()),
+            "/b.html" => Reply::ok("text/html; charset=utf-8", pingtan.clone()),
+            _ => Reply::status(404, "text/plain", "not found"),
+        };
+        (NO_DELAY, reply)
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (server.url("/a.txt"), server.url("/b.html"));
+    let list = write_list(dir.path(), std::slice::from_ref(&b));
+    let out_file = dir.path().join("out.jsonl");
+    let out = run(&[
+        "crawl",
+        &a,
+        &list,
+        &b,
+        "-o",
+        out_file.to_str().unwrap(),
+        "--ignore-robots",
+        "--delay",
+        "0",
+        "--quiet",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let records = by_url(records(&out_file));
+    assert_eq!(records.len(), 2, "{:?}", records.keys());
+    assert_matches_truth(&records[&a], "seed-shaodong-2023.truth.csv");
+    assert_matches_truth(&records[&b], "09_pingtan-2024.truth.csv");
+    assert_eq!(server.hits("/b.html"), 1);
+}

@@ -18,8 +18,9 @@ use super::{EXIT_FAILURE, EXIT_NOT_ALL_REPORTS};
 /// Fetch report pages from a list of URLs and extract them, politely and resumably; list
 /// (column) pages are followed to every report they list.
 ///
-/// URLS is a text file with one http(s) URL per line (`-` reads standard input): column pages
-/// such as a government's 政府信息公开年报 column, report pages, or the output of `xxgk discover`.
+/// Each argument is an http(s) URL or a text file with one URL per line (`-` reads standard
+/// input): column pages such as a government's 政府信息公开年报 column, report pages, or the
+/// output of `xxgk discover`.
 /// Blank lines, `#` comments and trailing `# comments` are ignored; in a CSV or tab-separated
 /// list the first field is the URL. Bad lines are reported with their line number and skipped,
 /// and a URL listed twice is fetched once.
@@ -41,6 +42,7 @@ use super::{EXIT_FAILURE, EXIT_NOT_ALL_REPORTS};
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  \
 xxgk crawl columns.txt -o reports.jsonl          # column pages → every report they list\n  \
+xxgk crawl https://www.example.gov.cn/zfxxgknb/ -o r.jsonl  # one column, given as a URL\n  \
 xxgk crawl columns.txt -o r.jsonl --year 2022-2023  # only reports of those years\n  \
 xxgk crawl report-urls.txt -o r.jsonl --no-follow  # list pages recorded, not followed\n  \
 xxgk crawl urls.txt -o reports.jsonl --retry-failed # redo only the URLs that ended in error\n  \
@@ -53,9 +55,9 @@ come from HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and NO_PROXY.\n\n\
 Exit codes: 0 every URL is a report (list pages followed aside); 1 some URL is not a report; \
 2 some URL ended in error, or the crawl could not run; 130 interrupted (rerun to resume).")]
 pub struct Args {
-    /// File of URLs, one per line; `-` for standard input.
-    #[arg(value_name = "URLS")]
-    urls: PathBuf,
+    /// URLs, or files of URLs (one per line; `-` for standard input).
+    #[arg(value_name = "URLS", required = true)]
+    urls: Vec<String>,
 
     /// Where records go. An existing file is resumed, not overwritten.
     #[arg(long, short, value_name = "FILE")]
@@ -245,8 +247,8 @@ enum CrawlFormat {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let list_name = args.urls.display().to_string();
-    let seeds = read_seeds(&args.urls, args.quiet)?;
+    let list_name = args.urls.join(" ");
+    let seeds = seeds(&args.urls, args.quiet)?;
     let display = display(args.quiet);
     let cache_dir = args
         .cache_dir
@@ -337,6 +339,34 @@ fn limit_malloc_arenas() {
     unsafe {
         libc::mallopt(libc::M_ARENA_MAX, 2);
     }
+}
+
+/// The URLs to start from: URLs given as arguments, or files listing them;
+/// each URL once. Kept as text: a list may hold a million URLs.
+pub fn seeds(args: &[String], quiet: bool) -> anyhow::Result<TaskQueue> {
+    let mut seeds = TaskQueue::default();
+    let mut seen = rustc_hash::FxHashSet::default();
+    for arg in args {
+        let lower = arg.to_ascii_lowercase();
+        let batch = if lower.starts_with("http://") || lower.starts_with("https://") {
+            let list = crawl::urls::parse(arg).with_context(|| arg.clone())?;
+            if let Some(bad) = list.bad.first() {
+                anyhow::bail!("{arg}: {}", bad.reason);
+            }
+            list.urls
+        } else {
+            read_seeds(Path::new(arg), quiet)?
+        };
+        if args.len() == 1 {
+            return Ok(batch); // a list has no URL twice
+        }
+        for task in batch {
+            if seen.insert(crawl::url_key(task.url.as_str())) {
+                seeds.push(&task);
+            }
+        }
+    }
+    Ok(seeds)
 }
 
 /// The URLs of a list file, its problems reported on stderr.

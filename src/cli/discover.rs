@@ -5,11 +5,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use xxgk::crawl::{self, Mode, OutputFormat, Task};
+use xxgk::crawl::{self, Mode, OutputFormat};
 use xxgk::export::Output;
 
 use super::EXIT_FAILURE;
-use super::crawl::{FollowArgs, NetArgs, display, read_seeds, runtime};
+use super::crawl::{FollowArgs, NetArgs, display, runtime, seeds};
 
 /// List the annual reports that column (list) pages link to, following their pages, without
 /// fetching the reports.
@@ -104,27 +104,4 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
-}
-
-/// The column pages: URLs given as arguments, or files listing them.
-fn seeds(args: &[String], quiet: bool) -> anyhow::Result<Vec<Task>> {
-    let mut seeds: Vec<Task> = Vec::new();
-    for arg in args {
-        let lower = arg.to_ascii_lowercase();
-        let batch = if lower.starts_with("http://") || lower.starts_with("https://") {
-            let list = crawl::urls::parse(arg).with_context(|| arg.clone())?;
-            if let Some(bad) = list.bad.first() {
-                anyhow::bail!("{arg}: {}", bad.reason);
-            }
-            list.urls.collect()
-        } else {
-            read_seeds(std::path::Path::new(arg), quiet)?.collect::<Vec<Task>>()
-        };
-        for task in batch {
-            if !seeds.iter().any(|s| s.url == task.url) {
-                seeds.push(task);
-            }
-        }
-    }
-    Ok(seeds)
 }

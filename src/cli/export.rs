@@ -1,11 +1,10 @@
 //! `xxgk export RESULTS.jsonl...`: saved records → JSON, JSONL or CSV, without
 //! re-extracting. Also home of the output step `extract` shares.
 
-use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 use clap::ValueEnum;
 use xxgk::Report;
 use xxgk::check::{CarryLink, carry_chain};
@@ -220,7 +219,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     )?;
     let mut reports = Vec::new();
     for input in &args.inputs {
-        reports.extend(read_input(input)?);
+        reports.extend(super::read_records(input)?);
     }
     if reports.is_empty() {
         eprintln!("xxgk: warning: no records in the input; writing an empty dataset");
@@ -231,15 +230,4 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         report_carry_chain(&links);
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn read_input(path: &Path) -> anyhow::Result<Vec<Report>> {
-    if path.as_os_str() != "-" {
-        return Ok(export::read_records(path)?);
-    }
-    let mut text = String::new();
-    io::stdin()
-        .read_to_string(&mut text)
-        .context("<stdin>: cannot read records (they must be UTF-8 JSON Lines)")?;
-    Ok(export::read_records_from(&text, Path::new("<stdin>"))?)
 }

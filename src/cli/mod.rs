@@ -5,9 +5,14 @@ mod crawl;
 mod discover;
 mod export;
 mod extract;
+mod review;
 mod summary;
 
+use std::io::{self, Read};
+use std::path::Path;
 use std::process::ExitCode;
+
+use anyhow::Context;
 
 use clap::{Parser, Subcommand};
 
@@ -22,7 +27,7 @@ pub const EXIT_NOT_ALL_REPORTS: u8 = 1;
     version,
     about = "Turn 政府信息公开工作年度报告 pages into clean, checked data",
     long_about = "xxgk reads Chinese government information-disclosure annual reports \
-(政府信息公开工作年度报告) — saved HTML pages, text dumps or crawled URLs — and turns the \
+(政府信息公开工作年度报告) — saved HTML pages, PDF or Word files, text dumps or crawled URLs — and turns the \
 three statistical tables of the national template into typed, checked data.\n\n\
 Every table cell is found by its row and column labels, never by counting numbers in \
 order; a cell that cannot be placed with certainty is null with a warning. The template's \
@@ -33,6 +38,7 @@ xxgk extract --format csv-long samples/*.html > cells.csv\n  \
 xxgk export results.jsonl --excel -o reports.csv\n  \
 xxgk crawl columns.txt -o reports.jsonl   # column pages → their reports\n  \
 xxgk discover COLUMN_URL -o reports.tsv   # list reports, fetch none\n  \
+xxgk review reports.jsonl -o review.html  # check them by eye\n  \
 curl -s URL | xxgk extract - --name URL\n\n\
 Exit codes: 0 all inputs are reports; 1 some input is not a report;\n\
 2 an input or output failed."
@@ -49,6 +55,7 @@ pub enum Command {
     Crawl(crawl::Args),
     Discover(discover::Args),
     Columns(columns::Args),
+    Review(review::Args),
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -58,5 +65,21 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Crawl(args) => crawl::run(args),
         Command::Discover(args) => discover::run(args),
         Command::Columns(args) => columns::run(args),
+        Command::Review(args) => review::run(args),
     }
+}
+
+/// Reads saved records from a file, or from standard input for `-`.
+fn read_records(path: &Path) -> anyhow::Result<Vec<xxgk::Report>> {
+    if path.as_os_str() != "-" {
+        return Ok(xxgk::export::read_records(path)?);
+    }
+    let mut text = String::new();
+    io::stdin()
+        .read_to_string(&mut text)
+        .context("<stdin>: cannot read records (they must be UTF-8 JSON Lines)")?;
+    Ok(xxgk::export::read_records_from(
+        &text,
+        Path::new("<stdin>"),
+    )?)
 }

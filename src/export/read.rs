@@ -31,9 +31,14 @@ pub fn read_records_from(text: &str, path: &Path) -> Result<Vec<Report>> {
     };
     let mut reports = Vec::new();
     let mut stream = serde_json::Deserializer::from_str(text).into_iter::<serde_json::Value>();
+    // Lines are counted from where the last record started, not from the top:
+    // counting from the top for every record took minutes on 5,000 records.
+    let (mut counted_to, mut line) = (0, 1);
     loop {
         let rest = &text[stream.byte_offset()..];
-        let line = line_at(text, text.len() - rest.trim_start().len());
+        let start = text.len() - rest.trim_start().len();
+        line += newlines(&text[counted_to..start]);
+        counted_to = start;
         let value = match stream.next() {
             None => break,
             Some(Ok(value)) => value,
@@ -59,13 +64,8 @@ pub fn read_records_from(text: &str, path: &Path) -> Result<Vec<Report>> {
     Ok(reports)
 }
 
-/// 1-based line number of byte `offset`.
-fn line_at(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
+fn newlines(text: &str) -> usize {
+    memchr::memchr_iter(b'\n', text.as_bytes()).count()
 }
 
 #[cfg(test)]
