@@ -229,6 +229,7 @@ pub async fn crawl(
         discovery.list(&task);
         queue(task, &mut summary);
     }
+    scheduler.shrink();
     // What the list pages recorded before led to, queued again in the
     // order it was first queued.
     for record in &resumed.list_pages {

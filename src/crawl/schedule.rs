@@ -120,6 +120,14 @@ impl Scheduler {
         state.waiting += 1;
     }
 
+    /// Gives back the room the host queues grew into beyond what they hold
+    /// (call it once the list is queued).
+    pub fn shrink(&self) {
+        for host in &mut self.lock().hosts {
+            host.queue.text.shrink_to_fit();
+        }
+    }
+
     /// URLs waiting for a slot.
     pub fn waiting(&self) -> usize {
         self.lock().waiting
