@@ -391,7 +391,7 @@ async fn process(shared: Arc<Shared>, task: Task, slot: Slot, retrying: bool) ->
         fetch_time: None,
         warning: None,
     };
-    let (response, fetched) = match obtain(&shared, &task, slot, retrying).await {
+    let (response, fetch_time) = match obtain(&shared, &task, slot, retrying).await {
         Ok(obtained) => obtained,
         Err((report, fetch_time)) => {
             done.report = report;
@@ -399,30 +399,26 @@ async fn process(shared: Arc<Shared>, task: Task, slot: Slot, retrying: bool) ->
             return done;
         }
     };
-    done.fetch_time = fetched.as_ref().map(|f| f.server_time);
-    let (report, warning) = extract(&shared, &task, response, fetched.is_some()).await;
+    done.fetch_time = fetch_time;
+    let (report, warning) = extract(&shared, &task, response, fetch_time.is_some()).await;
     done.report = report;
     done.warning = warning;
     // A follow-up fetch (a report file the page links) goes here: a slot
-    // from `Scheduler::follow_up(url)` (the scheduler kept in `Shared`),
-    // then `fetch_in` and `extract` as above.
+    // from `Scheduler::follow_up(url)` (give `Shared` the scheduler), then
+    // `fetch_in` and `extract` as above.
     done
 }
 
-/// What a fetch cost: the server's time, for the summary.
-struct Fetched {
-    server_time: Duration,
-}
-
 /// `task`'s response, from the cache or the network, once it holds a place
-/// in the extraction queue (the slot is given back then). A URL that ends
-/// here is its record, with the server's time when a request was made.
+/// in the extraction queue (the slot is given back then), with the server's
+/// time when it was fetched. A URL that ends here is its record, with the
+/// server's time when a request was made.
 async fn obtain(
     shared: &Shared,
     task: &Task,
     mut slot: Slot,
     retrying: bool,
-) -> Result<(Queued<Response>, Option<Fetched>), (Report, Option<Duration>)> {
+) -> Result<(Queued, Option<Duration>), (Report, Option<Duration>)> {
     let url = &task.url;
     let cached_status = match shared.mode {
         Mode::Refresh => None,
@@ -437,7 +433,7 @@ async fn obtain(
     let cached = (use_cache || shared.mode == Mode::Offline)
         .then(|| shared.cache.get(url.as_str()))
         .flatten();
-    let (response, fetched) = match cached {
+    let (response, fetch_time) = match cached {
         Some(response) => (response, None),
         None if shared.mode == Mode::Offline => {
             let report = Report::error(
@@ -448,10 +444,8 @@ async fn obtain(
         }
         None => {
             let response = fetch_in(shared, task, &mut slot).await?;
-            let fetched = Fetched {
-                server_time: response.server_time,
-            };
-            (response, Some(fetched))
+            let server_time = response.server_time;
+            (response, Some(server_time))
         }
     };
     // While the queue is full the slot stays taken: fetching waits for the CPU.
@@ -459,10 +453,10 @@ async fn obtain(
     drop(slot);
     Ok((
         Queued {
-            item: response,
+            response,
             _place: place,
         },
-        fetched,
+        fetch_time,
     ))
 }
 
@@ -481,9 +475,9 @@ async fn fetch_in(
     })
 }
 
-/// Something holding a place in the extraction queue until it is dropped.
-struct Queued<T> {
-    item: T,
+/// A response holding a place in the extraction queue until it is dropped.
+struct Queued {
+    response: Response,
     _place: Option<tokio::sync::OwnedSemaphorePermit>,
 }
 
@@ -491,7 +485,7 @@ struct Queued<T> {
 async fn extract(
     shared: &Arc<Shared>,
     task: &Task,
-    response: Queued<Response>,
+    queued: Queued,
     fetched: bool,
 ) -> (Report, Option<String>) {
     let cpu = shared.cpu.acquire().await;
@@ -502,10 +496,7 @@ async fn extract(
     let task_url = task.url.clone();
     let source = source_of(Some(task));
     let joined = tokio::task::spawn_blocking(move || {
-        let Queued {
-            item: response,
-            _place,
-        } = response;
+        let Queued { response, _place } = queued;
         let warning = fetched
             .then(|| task_shared.cache.put(task_url.as_str(), &response).err())
             .flatten()
