@@ -3,15 +3,15 @@
 //! The [`Scheduler`] holds the URLs waiting, one compact queue per host, and
 //! counts the requests in flight: at most `concurrency` in all and
 //! `per_host` to one host. A [`Slot`] is one request's place; it is given
-//! back when the response is in, before extraction, so pages waiting for a
-//! CPU never keep the network idle.
+//! back as soon as the response is in and has a place in the (short)
+//! extraction queue, so pages waiting for a CPU hold no slot.
 //!
 //! When a slot frees, the next URL comes from the host with the most work
 //! left, counted in time: its URLs waiting × how long its URLs have held a
-//! slot so far (hosts not yet heard from go first, in the order listed, so
-//! every host is measured early). A slow host's remaining work decides when
-//! the crawl ends, so it gets a slot as soon as its own is free, while the
-//! fast hosts share the rest; no host waits behind a queue of all the others.
+//! slot so far (hosts not yet heard from go first, so every host is
+//! measured early). A slow host's remaining work decides when the crawl
+//! ends, so it gets a slot as soon as its own is free, while the fast hosts
+//! share the rest; no host waits behind a queue of all the others.
 //!
 //! A URL's processing can ask for a further slot on a host (a follow-up
 //! fetch, such as a report file a page links): follow-ups go before new URLs.
@@ -455,7 +455,7 @@ mod tests {
     }
 
     #[test]
-    fn hosts_not_yet_heard_from_go_first_in_list_order() {
+    fn hosts_not_yet_heard_from_go_first() {
         let s = scheduler(
             10,
             1,
