@@ -41,6 +41,12 @@ fn main() {
             "complete",
         ),
         (
+            "article page whose report is an attached 96 KB PDF (lo-complete, 2 requests a URL)",
+            Page::Article("attach/lo-complete-2023.pdf"),
+            "application/pdf",
+            "complete",
+        ),
+        (
             "tiny page that is not a report (fetch-bound: next to no extraction)",
             Page::Inline(tiny),
             "text/html; charset=utf-8",
@@ -50,22 +56,47 @@ fn main() {
         if !filters.is_empty() && !filters.iter().any(|f| label.contains(f.as_str())) {
             continue;
         }
-        let page = match page {
-            Page::Sample(file) => std::fs::read(samples.join(file)).expect("read sample"),
-            Page::Inline(text) => text.as_bytes().to_vec(),
+        let (page, article) = match page {
+            Page::Sample(file) => (
+                std::fs::read(samples.join(file)).expect("read sample"),
+                false,
+            ),
+            Page::Inline(text) => (text.as_bytes().to_vec(), false),
+            Page::Article(file) => (
+                std::fs::read(samples.join(file)).expect("read sample"),
+                true,
+            ),
         };
-        bench(label, page, content_type, status);
+        bench(label, page, content_type, status, article);
     }
 }
 
 enum Page {
     Sample(&'static str),
     Inline(&'static str),
+    /// A report file, linked from an article page of its own for each URL.
+    Article(&'static str),
 }
 
 /// Crawls `PAGES` copies of `page` and checks each record has `status`.
-fn bench(label: &str, page: Vec<u8>, content_type: &'static str, status: &str) {
-    let server = Server::start(move |_, _| (LATENCY, Reply::ok(content_type, page.clone())));
+/// With `article`, each URL is an article page linking its own copy of
+/// `page`, which the crawl then fetches and reads.
+fn bench(label: &str, page: Vec<u8>, content_type: &'static str, status: &str, article: bool) {
+    let server = Server::start(move |path, _| {
+        let reply = match path.strip_suffix(".html") {
+            Some(name) if article => {
+                let n = name.rsplit('/').next().unwrap_or("");
+                let html = format!(
+                    "<html><head><title>某县2023年政府信息公开工作年度报告</title></head><body>\
+                     <h1>某县2023年政府信息公开工作年度报告</h1><p>附件：<a href=\"{n}.pdf\">\
+                     某县2023年政府信息公开工作年度报告.pdf</a></p></body></html>"
+                );
+                Reply::ok("text/html; charset=utf-8", html)
+            }
+            _ => Reply::ok(content_type, page.clone()),
+        };
+        (LATENCY, reply)
+    });
     let dir = tempfile::tempdir().unwrap();
     let list = dir.path().join("urls.txt");
     let urls: Vec<String> = (0..PAGES)
@@ -113,7 +144,9 @@ fn bench(label: &str, page: Vec<u8>, content_type: &'static str, status: &str) {
     );
 
     let cpu = tv(usage.ru_utime) + tv(usage.ru_stime);
-    let ideal = CONCURRENCY as f64 / LATENCY.as_secs_f64();
+    // An article and its file are two requests, one after the other.
+    let requests = if article { 2.0 } else { 1.0 };
+    let ideal = CONCURRENCY as f64 / LATENCY.as_secs_f64() / requests;
     println!(
         "crawl {PAGES} pages, {label}, concurrency {CONCURRENCY}, server latency {} ms:",
         LATENCY.as_millis()

@@ -211,6 +211,24 @@ pub struct Source {
     /// The page a saved copy was made from, as its archive header names it (`原始链接:`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub original_url: Option<String>,
+    /// The file the report was read from, when the page asked for only
+    /// links to it (SPEC §7); the fields above stay the page's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment_url: Option<String>,
+    /// The facts of that file's bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<Attachment>,
+}
+
+/// The raw bytes of a report's attached file, as `source` gives a page's.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Attachment {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bytes: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
 }
 
 impl Source {
@@ -296,6 +314,9 @@ pub enum LinkKind {
     Report,
     /// An annual report as a file (PDF, Word, WPS).
     Attachment,
+    /// Another file an article links to (a notice's attachment, a
+    /// spreadsheet): recorded, never fetched.
+    File,
     /// Another page of the same list (pagination, or the list's data URL).
     Page,
 }
@@ -305,6 +326,7 @@ impl LinkKind {
         match self {
             LinkKind::Report => "report",
             LinkKind::Attachment => "attachment",
+            LinkKind::File => "file",
             LinkKind::Page => "page",
         }
     }

@@ -276,11 +276,15 @@ fn each_fault_ends_as_the_right_record() {
         list_links[0].href,
         server.url("/202603/t20260313_105587.htm")
     );
-    expect("/attachment.html", Status::NotAReport, "attachment");
-    assert_eq!(
-        rec("/attachment.html").links[0].href,
-        server.url("/files/2023-report.pdf")
+    // The page's report file is followed; here it is missing.
+    let file = server.url("/files/2023-report.pdf");
+    expect(
+        "/attachment.html",
+        Status::Error,
+        &format!("the report is the attached file {file}: HTTP 404 Not Found"),
     );
+    assert_eq!(rec("/attachment.html").links[0].href, file);
+    assert_eq!(server.hits("/files/2023-report.pdf"), 1);
     expect("/private/report.html", Status::Error, "robots.txt");
 
     // The slowest fault (3 timed-out attempts) bounds the run, not the sum of faults.

@@ -30,10 +30,17 @@ use super::{EXIT_FAILURE, EXIT_NOT_ALL_REPORTS};
 /// too; news, guides, other columns, off-site links and unrelated files never are. Each report
 /// reached this way records the list page in `source.found_on`.
 ///
+/// A page with no report tables whose report is an attached PDF or Word file (link text or file
+/// name says 年度报告/年报) is read from that file, fetched like any URL: the record stays the
+/// page's and names the file in `source.attachment_url`. With several such files they are
+/// fetched in page order until one reads complete; the best is kept and a warning names the
+/// others. A URL that is itself a PDF or DOCX is read as one.
+///
 /// Every URL ends as exactly one record in --out: `complete` or `partial` (tables extracted),
 /// `not_a_report` with the reason (list page with its links, anti-bot challenge, JavaScript
-/// shell, attachment-only page with its file links, tables given as images), or `error` with
-/// the cause (DNS, TLS, timeout, HTTP status, too large, blocked by robots.txt).
+/// shell, an attached file that is no readable report, tables given as images), or `error` with
+/// the cause (DNS, TLS, timeout, HTTP status, too large, blocked by robots.txt; for an attached
+/// file, its URL and cause).
 ///
 /// Raw responses are kept in --cache-dir. Running the same command again after Ctrl-C, a crash
 /// or `kill -9` skips URLs that have a record, queues again what recorded list pages led to,

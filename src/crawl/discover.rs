@@ -185,6 +185,8 @@ impl Discovery {
                 continue;
             }
             match kind {
+                // An article's other files; list pages have none.
+                LinkKind::File => continue,
                 LinkKind::Page => {
                     if self.columns[column].pages >= self.follow.max_list_pages {
                         self.cap(column);

@@ -21,6 +21,7 @@
 //! waiting are kept as text per host, and every set of URLs (done, listed,
 //! queued) holds 64-bit hashes ([`url_key`]).
 
+mod attachment;
 pub mod cache;
 pub mod discover;
 pub mod journal;
@@ -167,6 +168,10 @@ struct Shared {
     /// Extraction is CPU work: at most one per core at a time.
     cpu: Semaphore,
     no_sections: bool,
+    /// Whether an article's report file is fetched (`crawl`, not `discover`).
+    follow_attachments: bool,
+    /// Follow-up fetches (an article's report file) take their slots here.
+    scheduler: Arc<Scheduler>,
 }
 
 /// Crawls `listed` (distinct, in order) and, unless told not to, the
@@ -261,6 +266,8 @@ pub async fn crawl(
         queue: Arc::new(Semaphore::new(options.concurrency.min(4 * cores).max(1))),
         cpu: Semaphore::new(cores),
         no_sections: options.no_sections,
+        follow_attachments: options.follow.fetch_reports,
+        scheduler: scheduler.clone(),
     });
     let mut tasks = JoinSet::new();
     // Which URL each task is processing, to record it should the task panic.
@@ -403,9 +410,12 @@ async fn process(shared: Arc<Shared>, task: Task, slot: Slot, retrying: bool) ->
     let (report, warning) = extract(&shared, &task, response, fetch_time.is_some()).await;
     done.report = report;
     done.warning = warning;
-    // A follow-up fetch (a report file the page links) goes here: a slot
-    // from `Scheduler::follow_up(url)` (give `Shared` the scheduler), then
-    // `fetch_in` and `extract` as above.
+    // An article whose report is an attached file: the file is fetched and
+    // read in its place (a follow-up slot, the same cache and rules), see
+    // `attachment`.
+    if shared.follow_attachments && attachment::wanted(&done.report) {
+        attachment::follow(&shared, &mut done, retrying).await;
+    }
     done
 }
 

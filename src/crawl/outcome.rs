@@ -20,7 +20,8 @@ pub fn read_response(mut source: Source, response: &Response) -> Report {
     source.content_type = response.content_type.clone();
     source.fetched_at = Some(response.fetched_at.clone());
 
-    let report = crate::extract_bytes(&response.body, source, response.charset());
+    // The format is told from the bytes; the content type gives a page's charset.
+    let report = crate::extract_response(&response.body, source, response.content_type.as_deref());
     if let Some(reason) = fetch::anti_bot(response.status, &response.body) {
         return without_tables(report, Status::NotAReport, reason);
     }

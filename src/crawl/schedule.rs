@@ -147,7 +147,8 @@ impl Scheduler {
     /// take it has URLs waiting.
     pub fn next(self: &Arc<Self>) -> Option<(Task, Slot)> {
         let mut state = self.lock();
-        if state.in_flight >= state.concurrency || state.follow_ups > 0 {
+        // Slots are kept for the follow-ups waiting.
+        if state.in_flight + state.follow_ups >= state.concurrency {
             return None;
         }
         let per_host = state.per_host;

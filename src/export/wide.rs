@@ -16,7 +16,7 @@ use crate::template::{
 use super::{Options, io_error, text_cell};
 
 /// The record columns before the cells, in output order.
-pub const RECORD_COLUMNS: [&str; 22] = [
+pub const RECORD_COLUMNS: [&str; 23] = [
     "report",
     "source.path",
     "source.url",
@@ -28,6 +28,7 @@ pub const RECORD_COLUMNS: [&str; 22] = [
     "source.encoding",
     "source.sha256",
     "source.bytes",
+    "source.attachment_url",
     "meta.title",
     "meta.agency",
     "meta.year",
@@ -42,7 +43,7 @@ pub const RECORD_COLUMNS: [&str; 22] = [
 ];
 
 /// [`RECORD_COLUMNS`] in Chinese, for `--labels zh`.
-const RECORD_COLUMNS_ZH: [&str; 22] = [
+const RECORD_COLUMNS_ZH: [&str; 23] = [
     "报告",
     "来源.文件",
     "来源.网址",
@@ -54,6 +55,7 @@ const RECORD_COLUMNS_ZH: [&str; 22] = [
     "来源.编码",
     "来源.SHA256",
     "来源.字节数",
+    "来源.附件网址",
     "标题",
     "发布机关",
     "年度",
@@ -349,6 +351,7 @@ fn record_fields(report: &Report, options: &Options) -> Vec<String> {
         text(source.encoding.as_deref()),
         text(source.sha256.as_deref()),
         number(source.bytes.map(|b| b.to_string())),
+        text(source.attachment_url.as_deref()),
         text(meta.title.as_deref()),
         text(meta.agency.as_deref()),
         number(meta.year.map(|y| y.to_string())),

@@ -62,15 +62,9 @@ pub fn classify(
     if text_chars == 0 && doc.script_bytes == 0 {
         return Some(reason("the page has no text", Vec::new()));
     }
-    let attachments = links::document_links(doc, page_url);
-    if !attachments.is_empty() {
-        return Some(reason(
-            &format!(
-                "the report is an attachment ({} linked file(s)), not tables on the page",
-                attachments.len()
-            ),
-            attachments,
-        ));
+    let files = links::document_links(doc, page_url, is_report_article(doc));
+    if let Some(why) = links::attached_report_reason(&files) {
+        return Some(reason(&why, files));
     }
     // Little text, and either much script or a script that fetches data.
     if (doc.script_bytes > 2_000 || !listing.data_urls.is_empty()) && text_chars < 500 {

@@ -152,8 +152,14 @@ fn collect_links(html: &Html, scratch: &mut Collapsed) -> Links {
                 let text = text_of(node, scratch);
                 links.title = (!text.is_empty()).then_some(text);
             }
-            "iframe" | "frame" => {
-                if let Some(src) = plain_attr(element, "src").map(str::trim)
+            // Frames, and the embedded viewers a report file is shown in.
+            "iframe" | "frame" | "embed" | "object" => {
+                let attr = if element.name() == "object" {
+                    "data"
+                } else {
+                    "src"
+                };
+                if let Some(src) = plain_attr(element, attr).map(str::trim)
                     && !src.is_empty()
                     && links.frames.len() < 20
                 {

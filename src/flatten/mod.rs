@@ -27,8 +27,9 @@ pub struct Document {
     pub scripts: Vec<String>,
     /// The page's `<base href>`, against which its relative links resolve.
     pub base_href: Option<String>,
-    /// The `src` of its `<iframe>`s and `<frame>`s: some sites show a
-    /// column's list in one.
+    /// The `src` of its `<iframe>`s, `<frame>`s and `<embed>`s and the `data`
+    /// of its `<object>`s: some sites show a column's list in a frame, or a
+    /// report's file in an embedded viewer.
     pub frames: Vec<String>,
     /// Set when the input is a list given as data (JSON, an XML datastore)
     /// rather than a page: its entries are in `links`.

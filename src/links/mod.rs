@@ -14,10 +14,12 @@
 //! For following a report's file: a list page's record carries its report
 //! files as links of kind [`LinkKind::Attachment`] (PDF, Word, WPS whose
 //! label or name says 年度报告/年报), and the crawler queues them as reports.
-//! An article whose report is only a file gets the record "the report is an
-//! attachment", whose `links` are [`document_links`] (every document file it
-//! links to, kind `Attachment`, absolute): what a crawl would fetch next
-//! for it. [`is_document_file`] tells such an address.
+//! An article whose report is only a file gets a record whose reason begins
+//! with [`ATTACHED_REPORT`] and whose `links` are [`document_links`]: every
+//! file it links to, absolute, the ones that may be the report of kind
+//! `Attachment` (what the crawler fetches in the page's place, in order),
+//! the others (a notice's attachment, a spreadsheet) of kind
+//! [`LinkKind::File`]. [`is_document_file`] tells a report file's address.
 
 mod paging;
 mod script;
@@ -75,14 +77,18 @@ impl Listing {
     }
 
     /// Whether the page is (a page of) a list of reports. A page whose own
-    /// title is a report's, linking to one report file, is that report's
-    /// article, not a list.
+    /// title is a report's, linking to report files only (the report as PDF
+    /// and as Word, say) or to one report page, is that report's article,
+    /// not a list.
     pub fn is_list(&self, page_is_report_article: bool) -> bool {
+        let files_only = self.count(LinkKind::Attachment) == self.reports();
         self.data.is_some()
             || self.pages() > 0
             || !self.notes.is_empty()
-            || self.reports() >= 2
-            || (self.reports() == 1 && !page_is_report_article)
+            || match page_is_report_article {
+                true => self.reports() >= 2 && !files_only,
+                false => self.reports() >= 1,
+            }
     }
 
     /// The `reason` of a list page's record, starting with [`LIST_PAGE`].
@@ -213,11 +219,13 @@ pub fn read(doc: &Document, page_url: Option<&Url>) -> Listing {
             }
         }
     }
-    // A page whose list sits in a frame of its own (older sites).
+    // A page whose list sits in a frame of its own (older sites); a file
+    // shown in a viewer is no list.
     if listing.reports() == 0 && listing.pages() == 0 {
         for src in &doc.frames {
             if let Some(link) = page.link_to(src, "list in a frame", LinkKind::Page)
                 && !paging::is_asset(link.href.split(['?', '#']).next().unwrap_or(""))
+                && embedded_file(src, &page).is_none()
             {
                 listing.push(link, &mut seen);
             }
@@ -342,7 +350,7 @@ fn classify(anchor: &Anchor, page: &Page) -> Option<Link> {
         published: published.clone(),
     };
 
-    if let Some(name) = document_file_name(&target) {
+    if let Some(name) = file_name(&target, &labels).filter(|n| is_document_file(n)) {
         // A report as a file: its label or its file name says so.
         let label = labels
             .iter()
@@ -413,46 +421,103 @@ fn labels(anchor: &Anchor) -> Vec<&str> {
     labels
 }
 
-/// The decoded file name of a link to a document file (PDF, Word, WPS).
-fn document_file_name(target: &Target) -> Option<String> {
-    let path = match &target.url {
-        Some(url) => url.path().to_string(),
-        None => target
-            .href
-            .split(['?', '#'])
-            .next()
-            .unwrap_or("")
-            .to_string(),
+/// The decoded name of the file a link leads to, when it names one: the
+/// last segment of its path, else a query value (`downfile.jsp?filename=
+/// a.pdf`), else its label (`2023年年报.pdf` on a download script's link).
+fn file_name(target: &Target, labels: &[&str]) -> Option<String> {
+    let (path, query) = match &target.url {
+        Some(url) => (
+            url.path().to_string(),
+            url.query().unwrap_or("").to_string(),
+        ),
+        None => {
+            let href = target.href.split('#').next().unwrap_or("");
+            let (path, query) = href.split_once('?').unwrap_or((href, ""));
+            (path.to_string(), query.to_string())
+        }
     };
-    if !is_document_file(&path) {
-        return None;
-    }
-    let name = path.rsplit('/').next().unwrap_or("");
-    Some(
-        percent_encoding::percent_decode_str(name)
+    let decode = |text: &str| {
+        percent_encoding::percent_decode_str(text)
             .decode_utf8()
-            .map_or_else(|_| name.to_string(), |n| n.into_owned()),
-    )
+            .map_or_else(|_| text.to_string(), |n| n.into_owned())
+    };
+    let segment = path.rsplit('/').next().unwrap_or("");
+    if has_extension(segment, FILE_EXTENSIONS) {
+        return Some(decode(segment));
+    }
+    let in_query = query
+        .split('&')
+        .filter_map(|pair| pair.split_once('=').map(|(_, v)| decode(v)))
+        .find(|v| has_extension(v, FILE_EXTENSIONS));
+    in_query.or_else(|| {
+        labels
+            .iter()
+            .map(|l| l.trim())
+            .find(|l| has_extension(l, FILE_EXTENSIONS))
+            .map(str::to_string)
+    })
+}
+
+/// The file a frame, `<embed>` or `<object>` shows, when it shows one.
+fn embedded_file(src: &str, page: &Page) -> Option<Target> {
+    let target = unwrap_viewer(page.resolve(src)?);
+    file_name(&target, &[])
+        .is_some_and(|n| is_document_file(&n))
+        .then_some(target)
+}
+
+/// The file a PDF.js viewer's address shows (`/pdfjs/web/viewer.html?file=
+/// /upload/nb.pdf`, resolved against the viewer), else the address itself.
+fn unwrap_viewer(target: Target) -> Target {
+    let Some(viewer) = &target.url else {
+        return target;
+    };
+    let is_viewer = viewer
+        .path_segments()
+        .and_then(|mut s| s.next_back())
+        .is_some_and(|name| name.to_ascii_lowercase().starts_with("viewer."));
+    let file = viewer
+        .query_pairs()
+        .find(|(key, _)| key == "file")
+        .and_then(|(_, file)| viewer.join(file.trim()).ok())
+        .filter(|f| matches!(f.scheme(), "http" | "https") && is_document_file(f.path()));
+    match file {
+        Some(file) if is_viewer => Target {
+            href: file.to_string(),
+            url: Some(file),
+        },
+        _ => target,
+    }
+}
+
+/// Files an article may attach; of them a report is published as
+/// [`REPORT_EXTENSIONS`].
+const FILE_EXTENSIONS: &[&str] = &[
+    ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".et", ".zip", ".rar", ".ofd",
+];
+const REPORT_EXTENSIONS: &[&str] = &[".pdf", ".doc", ".docx", ".wps"];
+
+fn has_extension(name: &str, extensions: &[&str]) -> bool {
+    let name = name.to_ascii_lowercase();
+    extensions.iter().any(|e| name.ends_with(e))
 }
 
 /// A path (or URL) naming a document file a report may be published as.
 pub fn is_document_file(path: &str) -> bool {
-    let path = path
-        .split(['?', '#'])
-        .next()
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    [".pdf", ".doc", ".docx", ".wps"]
-        .iter()
-        .any(|e| path.ends_with(e))
+    has_extension(
+        path.split(['?', '#']).next().unwrap_or(""),
+        REPORT_EXTENSIONS,
+    )
 }
 
-/// Every link of `doc` to a document file, whatever its label: the files of
-/// an article whose report is an attachment.
-pub fn document_links(doc: &Document, page_url: Option<&Url>) -> Vec<Link> {
-    const FILE_EXTENSIONS: &[&str] = &[
-        ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".et", ".zip", ".rar", ".ofd",
-    ];
+/// Every link of `doc` to a file, in page order, each once: the files of an
+/// article whose report is not on the page. Kind [`LinkKind::Attachment`]
+/// marks those that may be the report — a PDF, Word or WPS file whose label
+/// or name says 年度报告/年报, or, when none does and `page_is_report` (the
+/// page's own title is the report's), every such file, since the article
+/// of a report attaches nothing else; [`LinkKind::File`] the rest (a
+/// notice's attachment, a spreadsheet), which a crawl never fetches.
+pub fn document_links(doc: &Document, page_url: Option<&Url>, page_is_report: bool) -> Vec<Link> {
     let base = base_of(doc, page_url);
     let page = Page {
         url: None, // a report's files may sit on a file server of another host
@@ -460,30 +525,93 @@ pub fn document_links(doc: &Document, page_url: Option<&Url>) -> Vec<Link> {
         lists_reports: false,
     };
     let mut seen = HashSet::new();
-    doc.links
+    let mut files: Vec<(Link, bool)> = Vec::new();
+    // Linked files, then those shown in an embedded viewer (unlabelled).
+    let linked = doc.links.iter().filter_map(|anchor| {
+        let target = unwrap_viewer(page.resolve(&anchor.href)?);
+        Some((target, labels(anchor)))
+    });
+    let embedded = doc
+        .frames
         .iter()
-        .filter_map(|anchor| {
-            let target = page.resolve(&anchor.href)?;
-            let path = match &target.url {
-                Some(url) => url.path().to_ascii_lowercase(),
-                None => target.href.split(['?', '#']).next()?.to_ascii_lowercase(),
-            };
-            if !FILE_EXTENSIONS.iter().any(|e| path.ends_with(e))
-                || !seen.insert(target.href.clone())
-            {
-                return None;
+        .filter_map(|src| Some((embedded_file(src, &page)?, Vec::new())));
+    for (target, labels) in linked.chain(embedded) {
+        let Some(name) = file_name(&target, &labels) else {
+            continue;
+        };
+        if !seen.insert(target.href.clone()) || files.len() >= MAX_LINKS {
+            continue;
+        }
+        let is_document = has_extension(&name, REPORT_EXTENSIONS);
+        let named_report = is_document
+            && (labels.iter().any(|l| title::is_report_file_label(l))
+                || title::is_report_file_label(&name));
+        let text = labels.first().copied().unwrap_or("").to_string();
+        let year = report_year(&text).or_else(|| report_year(&name));
+        let kind = if named_report {
+            LinkKind::Attachment
+        } else {
+            LinkKind::File
+        };
+        let link = Link {
+            text,
+            href: target.href,
+            kind: Some(kind),
+            year,
+            published: None,
+        };
+        files.push((link, is_document));
+    }
+    let any_named = files
+        .iter()
+        .any(|(l, _)| l.kind == Some(LinkKind::Attachment));
+    files
+        .into_iter()
+        .map(|(mut link, is_document)| {
+            if page_is_report && !any_named && is_document {
+                link.kind = Some(LinkKind::Attachment);
             }
-            let text = labels(anchor).first().copied().unwrap_or("").to_string();
-            let year = report_year(&text);
-            Some(Link {
-                text,
-                href: target.href,
-                kind: Some(LinkKind::Attachment),
-                year,
-                published: None,
-            })
+            link
         })
         .collect()
+}
+
+/// How the `reason` of an article whose report is an attached file begins;
+/// the crawler fetches the record's [`LinkKind::Attachment`] links of
+/// records whose reason does.
+pub const ATTACHED_REPORT: &str = "the report is the attached file";
+
+/// The `reason` of a page whose only trace of a report is `files` (from
+/// [`document_links`]); `None` when it links no file.
+pub fn attached_report_reason(files: &[Link]) -> Option<String> {
+    let reports: Vec<&str> = files
+        .iter()
+        .filter(|l| l.kind == Some(LinkKind::Attachment))
+        .map(|l| l.href.as_str())
+        .collect();
+    match reports.as_slice() {
+        [] if files.is_empty() => None,
+        [] => Some(format!(
+            "no report tables on the page, and none of the {} file(s) it links to is named as \
+             an annual report (年度报告/年报 in its label or name) in PDF, Word or WPS form",
+            files.len()
+        )),
+        [one] => Some(format!(
+            "{ATTACHED_REPORT} {one}; crawl the page's URL or extract the file"
+        )),
+        many => {
+            // Named in full up to a few: a hostile page may link thousands.
+            const NAMED: usize = 5;
+            let mut named = many[..many.len().min(NAMED)].join(", ");
+            if many.len() > NAMED {
+                named.push_str(&format!(" and {} more", many.len() - NAMED));
+            }
+            Some(format!(
+                "{ATTACHED_REPORT}, one of {}: {named}; crawl the page's URL or extract the files",
+                many.len()
+            ))
+        }
+    }
 }
 
 /// Words of pagers for pages after or before this one.

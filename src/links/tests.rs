@@ -319,3 +319,151 @@ fn a_page_of_endless_report_links_keeps_a_bounded_record() {
         l.reason()
     );
 }
+
+fn files(html: &str, page_is_report: bool) -> Vec<(Option<LinkKind>, String)> {
+    let url = Url::parse("http://www.county.gov.cn/art/2024/1/30/art_1.html").unwrap();
+    document_links(&flatten(html), Some(&url), page_is_report)
+        .into_iter()
+        .map(|l| (l.kind, l.href))
+        .collect()
+}
+
+#[test]
+fn an_articles_files_are_told_apart_report_from_the_rest() {
+    let html = r#"<p>附件：<a href="/files/tz.pdf">关于做好2024年政务公开工作的通知.pdf</a></p>
+        <p><a href="/files/tj.xls">2023年政府信息公开工作年度报告统计表.xls</a></p>
+        <p><a href="/files/jd.docx">一图读懂2023年政府信息公开工作年度报告.docx</a></p>
+        <p><a href="/module/download/downfile.jsp?classid=0&amp;filename=2401.pdf">附件下载</a></p>
+        <p><a href="/files/P0202401.pdf">某区2023年政府信息公开工作年度报告</a></p>
+        <p><a href="/down.jsp?id=7">某区2023年政府信息公开工作年报.docx</a></p>
+        <p><a href="/art/2024/1/29/art_9.html">某区2022年政府信息公开工作年度报告</a></p>"#;
+    let file = |kind, path: &str| (Some(kind), format!("http://www.county.gov.cn{path}"));
+    let expected = [
+        file(LinkKind::File, "/files/tz.pdf"),
+        // A report word, but not a report's file form.
+        file(LinkKind::File, "/files/tj.xls"),
+        file(LinkKind::File, "/files/jd.docx"),
+        // The file a download script names in its query.
+        file(
+            LinkKind::File,
+            "/module/download/downfile.jsp?classid=0&filename=2401.pdf",
+        ),
+        file(LinkKind::Attachment, "/files/P0202401.pdf"),
+        // Named by its label alone.
+        file(LinkKind::Attachment, "/down.jsp?id=7"),
+    ];
+    assert_eq!(files(html, false), expected);
+    // On the report's own article, a named file still outranks unnamed ones.
+    assert_eq!(files(html, true), expected);
+    let reason = attached_report_reason(&document_links(
+        &flatten(html),
+        Some(&Url::parse("http://www.county.gov.cn/a.html").unwrap()),
+        false,
+    ))
+    .unwrap();
+    assert_eq!(
+        reason,
+        "the report is the attached file, one of 2: http://www.county.gov.cn/files/P0202401.pdf, \
+         http://www.county.gov.cn/down.jsp?id=7; crawl the page's URL or extract the files"
+    );
+}
+
+#[test]
+fn a_reports_article_attaching_unnamed_files_offers_its_documents() {
+    let html = r#"<p><a href="/u/a1.pdf">附件1</a> <a href="/u/a2.xlsx">附件2</a> <a href="/u/a3.wps">附件3</a></p>"#;
+    let kinds: Vec<_> = files(html, true).into_iter().map(|(k, _)| k).collect();
+    assert_eq!(
+        kinds,
+        [
+            Some(LinkKind::Attachment),
+            Some(LinkKind::File),
+            Some(LinkKind::Attachment)
+        ]
+    );
+    // Anywhere else an unnamed file is nobody's report.
+    assert!(
+        files(html, false)
+            .iter()
+            .all(|(k, _)| *k == Some(LinkKind::File))
+    );
+    let links = document_links(&flatten(html), None, false);
+    assert!(
+        attached_report_reason(&links)
+            .unwrap()
+            .starts_with("no report tables on the page, and none of the 3 file(s)")
+    );
+    assert_eq!(attached_report_reason(&[]), None);
+}
+
+#[test]
+fn a_reports_article_with_several_files_is_no_list() {
+    let html = r#"<html><head><title>某县2023年政府信息公开工作年度报告</title></head><body>
+        <a href="/f/nb.pdf">某县2023年政府信息公开工作年度报告.pdf</a>
+        <a href="/f/nb.docx">某县2023年政府信息公开工作年度报告.docx</a></body></html>"#;
+    let l = listing(html, "http://www.county.gov.cn/art/1.html");
+    assert_eq!(l.reports(), 2);
+    assert!(!l.is_list(true), "the report's own article");
+    assert!(
+        l.is_list(false),
+        "a page that is no report's article lists them"
+    );
+}
+
+#[test]
+fn files_shown_in_viewers_are_the_files_not_the_viewers() {
+    let html = r#"<html><head><title>某县2023年政府信息公开工作年度报告</title></head><body>
+        <iframe src="/pdfjs/web/viewer.html?file=%2Fupload%2F2024%2Fnb.pdf" width="100%"></iframe>
+        <embed src="/upload/2024/nb2.pdf" type="application/pdf">
+        <object data="/upload/2024/nb3.pdf"></object>
+        <iframe src="/include/footer.html"></iframe>
+        <a href="/web/viewer.html?file=/upload/2024/nb.pdf">在线预览</a></body></html>"#;
+    let expected = [
+        (
+            Some(LinkKind::Attachment),
+            "http://www.county.gov.cn/upload/2024/nb.pdf".to_string(),
+        ),
+        (
+            Some(LinkKind::Attachment),
+            "http://www.county.gov.cn/upload/2024/nb2.pdf".to_string(),
+        ),
+        (
+            Some(LinkKind::Attachment),
+            "http://www.county.gov.cn/upload/2024/nb3.pdf".to_string(),
+        ),
+    ];
+    assert_eq!(files(html, true), expected);
+    // A viewer frame is no list in a frame; the footer frame still is one.
+    let l = listing(html, "http://www.county.gov.cn/art/1.html");
+    assert_eq!(
+        kinds(&l),
+        [(
+            LinkKind::Page,
+            "http://www.county.gov.cn/include/footer.html"
+        )]
+    );
+    // A download script given a `file` is fetched as it is.
+    let script =
+        r#"<p><a href="/down.jsp?file=/upload/a.pdf">2023年政府信息公开工作年度报告</a></p>"#;
+    assert_eq!(
+        files(script, false),
+        [(
+            Some(LinkKind::Attachment),
+            "http://www.county.gov.cn/down.jsp?file=/upload/a.pdf".to_string()
+        )]
+    );
+}
+
+#[test]
+fn a_page_of_endless_report_files_keeps_a_short_reason() {
+    let html: String = (0..100)
+        .map(|i| format!("<p><a href=\"/f/{i}.pdf\">2023年政府信息公开工作年度报告.pdf</a></p>"))
+        .collect();
+    let links = document_links(&flatten(&html), None, true);
+    assert_eq!(links.len(), 100);
+    let reason = attached_report_reason(&links).unwrap();
+    assert!(
+        reason.starts_with("the report is the attached file, one of 100: /f/0.pdf, /f/1.pdf,"),
+        "{reason}"
+    );
+    assert!(reason.contains("/f/4.pdf and 95 more;"), "{reason}");
+}
