@@ -16,16 +16,18 @@ use crate::template::{
 use super::{Options, io_error, text_cell};
 
 /// The record columns before the cells, in output order.
-pub const RECORD_COLUMNS: [&str; 23] = [
+pub const RECORD_COLUMNS: [&str; 25] = [
     "report",
     "source.path",
     "source.url",
     "source.final_url",
     "source.found_on",
+    "source.original_url",
     "source.http_status",
     "source.content_type",
     "source.fetched_at",
     "source.encoding",
+    "source.format",
     "source.sha256",
     "source.bytes",
     "source.attachment_url",
@@ -43,16 +45,18 @@ pub const RECORD_COLUMNS: [&str; 23] = [
 ];
 
 /// [`RECORD_COLUMNS`] in Chinese, for `--labels zh`.
-const RECORD_COLUMNS_ZH: [&str; 23] = [
+const RECORD_COLUMNS_ZH: [&str; 25] = [
     "报告",
     "来源.文件",
     "来源.网址",
     "来源.最终网址",
     "来源.所在列表页",
+    "来源.原始网址",
     "来源.HTTP状态码",
     "来源.内容类型",
     "来源.抓取时间",
     "来源.编码",
+    "来源.格式",
     "来源.SHA256",
     "来源.字节数",
     "来源.附件网址",
@@ -345,10 +349,12 @@ fn record_fields(report: &Report, options: &Options) -> Vec<String> {
         text(source.url.as_deref()),
         text(source.final_url.as_deref()),
         text(source.found_on.as_deref()),
+        text(source.original_url.as_deref()),
         number(source.http_status.map(|s| s.to_string())),
         text(source.content_type.as_deref()),
         text(source.fetched_at.as_deref()),
         text(source.encoding.as_deref()),
+        text(source.format.as_deref()),
         text(source.sha256.as_deref()),
         number(source.bytes.map(|b| b.to_string())),
         text(source.attachment_url.as_deref()),

@@ -78,7 +78,9 @@ const MAX_COLSPAN: usize = 1000;
 const MAX_GRID_WIDTH: usize = 1000;
 
 pub fn flatten_html(text: &str) -> Document {
-    let html = Html::parse_document(text);
+    // Parsed without the attributes nothing here reads: they are much of
+    // html5ever's work on report pages, and the tree is the same without them.
+    let html = Html::parse_document(&super::prune::prune_markup(text));
     let mut walker = Walker::default();
     walker.walk(html.tree.root());
     walker.flush();
@@ -355,6 +357,10 @@ fn is_chrome(element: &Element) -> bool {
 /// scanning the element's few attributes: `Element::attr` interns the name
 /// first, which costs more.
 fn plain_attr<'a>(element: &'a Element, name: &str) -> Option<&'a str> {
+    debug_assert!(
+        super::prune::is_kept(name.as_bytes()),
+        "the flattener reads `{name}`, which prune_markup drops: add it to prune::KEPT"
+    );
     element
         .attrs()
         .find_map(|(key, value)| (key == name).then_some(value))
@@ -537,17 +543,24 @@ fn layout(rows: Vec<Vec<RawCell>>) -> Grid {
                 pending.resize(end, None);
             }
             let rows_below = rowspan.min(row_count - r) - 1;
+            let mut text = cell.text;
             for c in col..end {
-                if c != col && !budget.take(&cell.text) {
+                if c != col && !budget.take(&text) {
                     break;
                 }
+                if rows_below > 0 {
+                    pending[c] = Some((text.clone(), rows_below));
+                }
+                // The last slot takes the text itself: most cells have one.
+                let text = if c + 1 == end {
+                    std::mem::take(&mut text)
+                } else {
+                    text.clone()
+                };
                 slots[c] = Some(Cell {
-                    text: cell.text.clone(),
+                    text,
                     is_copy: c != col,
                 });
-                if rows_below > 0 {
-                    pending[c] = Some((cell.text.clone(), rows_below));
-                }
             }
             col = end;
         }

@@ -8,6 +8,7 @@ pub mod docx;
 mod html;
 pub mod normalize;
 pub mod pdf;
+mod prune;
 mod text;
 
 pub use html::fragment_anchors;

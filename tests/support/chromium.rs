@@ -18,6 +18,7 @@ pub fn find() -> Option<PathBuf> {
     for candidate in candidates {
         let works = Command::new(&candidate)
             .arg("--version")
+            .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .status()
@@ -59,6 +60,7 @@ pub fn run(browser: &Path, extra: &[&str], url: &str, timeout: Duration) -> Stri
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .args(extra)
         .arg(url)
+        .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -135,6 +137,7 @@ impl Page {
             .arg("--remote-debugging-pipe")
             .arg(format!("--user-data-dir={}", profile.path().display()))
             .arg("about:blank")
+            .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null());
         // SAFETY: only async-signal-safe calls between fork and exec. The
