@@ -1062,6 +1062,161 @@ fn common_mistakes_are_named_in_plain_words() {
     assert!(seconds < 0.2, "the 300 ms wait is not the server's: {line}");
 }
 
+/// A cache entry as xxgk wrote it before bodies were compressed: a facts
+/// line without `stored`, then the raw body.
+fn uncompressed_entry(url: &str, content_type: &str, body: &[u8]) -> Vec<u8> {
+    let facts = serde_json::json!({
+        "url": url,
+        "final_url": url,
+        "status": 200,
+        "content_type": content_type,
+        "fetched_at": "2025-06-01T00:00:00Z",
+        "bytes": body.len(),
+    });
+    let mut entry = serde_json::to_vec(&facts).unwrap();
+    entry.push(b'\n');
+    entry.extend_from_slice(body);
+    entry
+}
+
+/// A cache written before compression keeps working: its responses are
+/// reused, not refetched; new ones are appended compressed; and `--offline`
+/// reads both kinds back.
+#[test]
+fn an_uncompressed_cache_from_before_is_read_and_extended() {
+    let pingtan = sample("09_pingtan-2024.html");
+    let seed = sample("seed-shaodong-2023.txt");
+    let served_seed = seed.clone();
+    let server = Server::start(move |path, _| {
+        let reply = match path {
+            "/seed.txt" => Reply::ok("text/plain; charset=utf-8", served_seed.clone()),
+            "/pingtan.html" => Reply::ok("text/html; charset=utf-8", "changed since"),
+            _ => Reply::status(404, "text/html", ""),
+        };
+        (NO_DELAY, reply)
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("old.cache");
+    std::fs::create_dir(&cache).unwrap();
+    let old_url = server.url("/pingtan.html");
+    let old = uncompressed_entry(&old_url, "text/html; charset=utf-8", &pingtan);
+    std::fs::write(cache.join("responses"), &old).unwrap();
+    let list = write_list(dir.path(), &[old_url.clone(), server.url("/seed.txt")]);
+    let crawl = |out: &Path, extra: &[&str]| {
+        let mut args = vec![
+            "crawl",
+            &list,
+            "-o",
+            out.to_str().unwrap(),
+            "--cache-dir",
+            cache.to_str().unwrap(),
+            "--delay",
+            "0",
+            "-q",
+        ];
+        args.extend_from_slice(extra);
+        run(&args)
+    };
+
+    let first = dir.path().join("first.jsonl");
+    let o = crawl(&first, &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        server.hits("/pingtan.html"),
+        0,
+        "the cached response is reused"
+    );
+    assert_eq!(server.hits("/seed.txt"), 1);
+    let grown = std::fs::metadata(cache.join("responses")).unwrap().len() - old.len() as u64;
+    // Its facts line is some 250 bytes; the Chinese text halves.
+    assert!(
+        grown < seed.len() as u64 * 6 / 10,
+        "the new entry is stored compressed ({grown} bytes for a {}-byte body)",
+        seed.len()
+    );
+
+    let again = dir.path().join("again.jsonl");
+    let o = crawl(&again, &["--offline"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let records = by_url(records(&again));
+    assert_matches_truth(&records[&old_url], "09_pingtan-2024.truth.csv");
+    assert_matches_truth(
+        &records[&server.url("/seed.txt")],
+        "seed-shaodong-2023.truth.csv",
+    );
+    assert_eq!(server.total_hits(), 2, "robots.txt and the seed, once each");
+}
+
+/// A cache entry stored in a way this xxgk does not know (a newer xxgk
+/// wrote it) stops the crawl before anything is written, naming the way.
+#[test]
+fn a_cache_from_a_newer_xxgk_is_refused_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("new.cache");
+    std::fs::create_dir(&cache).unwrap();
+    let entry = r#"{"url":"http://127.0.0.1:9/a.html","final_url":"http://127.0.0.1:9/a.html","status":200,"content_type":null,"fetched_at":"2030-01-01T00:00:00Z","bytes":3,"stored":"zstd","raw_bytes":10}"#;
+    std::fs::write(cache.join("responses"), format!("{entry}\nabc")).unwrap();
+    let list = write_list(dir.path(), &["http://127.0.0.1:9/a.html".to_string()]);
+    let out = dir.path().join("out.jsonl");
+    let o = run(&[
+        "crawl",
+        &list,
+        "-o",
+        out.to_str().unwrap(),
+        "--cache-dir",
+        cache.to_str().unwrap(),
+        "--offline",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("cannot open the cache folder") && err.contains("\"zstd\""),
+        "{err}"
+    );
+    assert!(!out.exists() || std::fs::read(&out).unwrap().is_empty());
+}
+
+/// `--no-sections` leaves the prose out and changes nothing else.
+#[test]
+fn no_sections_leaves_the_prose_out_and_the_rest_alone() {
+    let pingtan = sample("09_pingtan-2024.html");
+    let server = Server::start(move |_, _| {
+        (
+            NO_DELAY,
+            Reply::ok("text/html; charset=utf-8", pingtan.clone()),
+        )
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let list = write_list(dir.path(), &[server.url("/report.html")]);
+    let crawl = |name: &str, extra: &[&str]| {
+        let out = dir.path().join(name);
+        let mut args = vec![
+            "crawl",
+            &list,
+            "-o",
+            out.to_str().unwrap(),
+            "--delay",
+            "0",
+            "-q",
+        ];
+        args.extend_from_slice(extra);
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        records(&out).remove(0)
+    };
+    let full = crawl("full.jsonl", &[]);
+    let lean = crawl("lean.jsonl", &["--no-sections"]);
+    assert!(full.sections.overview.is_some() && full.sections.problems.is_some());
+    assert_eq!(lean.sections, xxgk::model::Sections::default());
+    let without = |r: &Report| {
+        let mut v = serde_json::to_value(r).unwrap();
+        v.as_object_mut().unwrap().remove("sections");
+        v["source"].as_object_mut().unwrap().remove("fetched_at");
+        v
+    };
+    assert_eq!(without(&full), without(&lean));
+}
+
 /// URLs may be given as arguments, beside or instead of list files; a URL
 /// named twice (as an argument and in a file) is fetched once.
 #[test]

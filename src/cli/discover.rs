@@ -80,8 +80,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         fetch: args.net.config(),
         display,
         follow: args.follow.follow(true, false),
+        no_sections: false,
     };
-    let (summary, found) = runtime()?.block_on(crawl::crawl(&seeds, &options))?;
+    let (summary, found) = runtime()?.block_on(crawl::crawl(seeds, &options))?;
     output.write_with(|w| crawl::discover::write_list(w, &found))?;
     if display != crawl::Display::Quiet {
         eprint!("{summary}");

@@ -5,18 +5,19 @@
 //! [`links::ATTACHED_REPORT`]) and lists, as links of kind
 //! [`LinkKind::Attachment`], the files that may be the report; what counts as
 //! one is decided in [`crate::links`] alone. Here the crawl fetches them in
-//! link order, through the same fetcher, host slot, cache and retry rules as
-//! any URL, until one reads as a complete report, and keeps the best; only
-//! files on the page's own site are fetched, as only such links of list
-//! pages are followed. The
+//! link order, through the same fetcher, cache and retry rules as any URL,
+//! each in a follow-up slot on its host ([`super::schedule`]), until one
+//! reads as a complete report, and keeps the best; only files on the page's
+//! own site are fetched, as only such links of list pages are followed. The
 //! record stays the one of the URL asked for: its `source` keeps the page's
 //! facts and adds `attachment_url` and `attachment` (SPEC §7).
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use url::Url;
 
-use super::{Done, Mode, Shared, Task, fetch, host_of, outcome};
+use super::{Done, Shared, Task, extract, obtain};
 use crate::links::{self, LinkKind};
 use crate::model::{Attachment, Report, Source, Status};
 
@@ -75,81 +76,34 @@ pub(super) async fn follow(shared: &Arc<Shared>, done: &mut Done, retrying: bool
 }
 
 /// One candidate file → its own record (an error record when it could not
-/// be had), from the cache when the page's rules allow, else fetched.
+/// be had), from the cache when the page's rules allow, else fetched in a
+/// follow-up slot on its host.
 async fn read_one(shared: &Arc<Shared>, url: &Url, retrying: bool, done: &mut Done) -> Report {
-    let source = Source {
-        url: Some(url.to_string()),
-        ..Source::default()
+    let task = Task {
+        url: url.clone(),
+        found_on: None,
     };
+    let slot = shared.scheduler.follow_up(url).await;
     // The same rules as for a URL of the list (see `process`).
-    let cached_status = match shared.mode {
-        Mode::Refresh => None,
-        _ => shared.cache.status(url.as_str()),
-    };
-    let use_cache = cached_status.is_some_and(|s| !retrying || (200..300).contains(&s));
-    let cached = (use_cache || shared.mode == Mode::Offline)
-        .then(|| shared.cache.get(url.as_str()))
-        .flatten();
-    let (response, fetched) = match cached {
-        Some(response) => (response, false),
-        None if shared.mode == Mode::Offline => {
-            return Report::error(
-                source,
-                "not in the cache (--offline fetches nothing; run without it to fetch)",
-            );
-        }
-        None => {
-            let task = Task {
-                url: url.clone(),
-                found_on: None,
-            };
-            let (result, global) = fetch(shared, &task, &host_of(Some(url))).await;
-            drop(global);
-            let server_time = match &result {
-                Ok(response) => response.server_time,
-                Err((_, time)) => *time,
-            };
-            if !server_time.is_zero() {
-                done.fetch_time = Some(done.fetch_time.unwrap_or_default() + server_time);
-            }
-            match result {
-                Ok(response) => (response, true),
-                Err((report, _)) => return report,
-            }
+    let (response, fetch_time) = match obtain(shared, &task, slot, retrying).await {
+        Ok(obtained) => obtained,
+        Err((report, fetch_time)) => {
+            add_time(done, fetch_time);
+            return report;
         }
     };
-    let cpu = shared.cpu.acquire().await;
-    let task_shared = shared.clone();
-    let task_url = url.to_string();
-    let joined = tokio::task::spawn_blocking(move || {
-        // Cached before the page's record is written: a rerun refetches nothing.
-        let warning = fetched
-            .then(|| task_shared.cache.put(&task_url, &response).err())
-            .flatten()
-            .map(|e| {
-                format!(
-                    "xxgk: warning: {}: cannot cache the response of {task_url}: {e}",
-                    task_shared.cache.dir().display()
-                )
-            });
-        (outcome::read_response(source, &response), warning)
-    })
-    .await;
-    drop(cpu);
-    match joined {
-        Ok((report, warning)) => {
-            if done.warning.is_none() {
-                done.warning = warning;
-            }
-            report
-        }
-        Err(e) => Report::error(
-            Source {
-                url: Some(url.to_string()),
-                ..Source::default()
-            },
-            format!("internal error in xxgk while extracting: {e}"),
-        ),
+    add_time(done, fetch_time);
+    let (report, warning) = extract(shared, &task, response, fetch_time.is_some()).await;
+    if done.warning.is_none() {
+        done.warning = warning;
+    }
+    report
+}
+
+/// Counts a file's fetch in its page's server time.
+fn add_time(done: &mut Done, fetch_time: Option<Duration>) {
+    if let Some(time) = fetch_time {
+        done.fetch_time = Some(done.fetch_time.unwrap_or_default() + time);
     }
 }
 

@@ -11,11 +11,12 @@
 //! rerun replays the records file through the same [`Discovery`] and queues
 //! exactly what the interrupted run had queued but not recorded.
 
-use std::collections::{HashMap, HashSet, VecDeque};
 use std::io::{self, Write};
 
-use indexmap::IndexMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use url::Url;
+
+use super::url_key;
 
 use crate::links::{self, Link, LinkKind};
 use crate::model::{Report, Status};
@@ -96,37 +97,41 @@ struct Column {
 /// The state of following, over one crawl.
 pub struct Discovery {
     follow: Follow,
-    /// Every URL listed or queued: nothing is queued twice.
-    known: HashSet<String>,
-    /// The column each listed or queued page belongs to.
-    column_of: HashMap<String, usize>,
+    /// Every URL listed or queued: nothing is queued twice. Like the sets
+    /// below, it holds [`url_key`]s, not URLs.
+    known: FxHashSet<u64>,
+    /// The column each page queued from a list page belongs to.
+    column_of: FxHashMap<u64, usize>,
     columns: Vec<Column>,
     /// Listed URLs, each its own column should it be a list page.
-    listed: HashSet<String>,
+    listed: FxHashSet<u64>,
     /// Pages already counted against their column's cap.
-    pages_counted: HashSet<String>,
+    pages_counted: FxHashSet<u64>,
     /// Report links found, for `discover`'s output (kept only there).
     found: Vec<Found>,
     pub tally: Tally,
 }
 
 impl Discovery {
-    pub fn new(follow: Follow, listed: &[Task]) -> Self {
-        let mut discovery = Discovery {
+    /// Call [`Discovery::list`] for each URL of the list next.
+    pub fn new(follow: Follow) -> Self {
+        Discovery {
             follow,
-            known: HashSet::new(),
-            column_of: HashMap::new(),
+            known: FxHashSet::default(),
+            column_of: FxHashMap::default(),
             columns: Vec::new(),
-            listed: HashSet::new(),
-            pages_counted: HashSet::new(),
+            listed: FxHashSet::default(),
+            pages_counted: FxHashSet::default(),
             found: Vec::new(),
             tally: Tally::default(),
-        };
-        for task in listed {
-            discovery.known.insert(links::same_page(&task.url));
-            discovery.listed.insert(task.url.as_str().to_string());
         }
-        discovery
+    }
+
+    /// Notes a URL of the list: never queued again, and its own column
+    /// should it be a list page.
+    pub fn list(&mut self, task: &Task) {
+        self.known.insert(url_key(&links::same_page(&task.url)));
+        self.listed.insert(url_key(task.url.as_str()));
     }
 
     /// The URLs a record's links lead to that are to be crawled now, each
@@ -139,11 +144,12 @@ impl Discovery {
         let Some(page) = record.source.url.clone() else {
             return Vec::new();
         };
-        let column = match self.column_of.get(&page) {
+        let page_key = url_key(&page);
+        let column = match self.column_of.get(&page_key) {
             Some(&column) => {
                 // A page reached by a report link that turned out to be a
                 // list (a sub-column) counts as one of its column's pages.
-                if !self.counted(&page) {
+                if !self.pages_counted.contains(&page_key) {
                     if self.columns[column].pages >= self.follow.max_list_pages {
                         self.cap(column);
                         return Vec::new();
@@ -152,7 +158,7 @@ impl Discovery {
                 }
                 column
             }
-            None if self.listed.contains(&page) => {
+            None if self.listed.contains(&page_key) => {
                 self.tally.columns += 1;
                 self.columns.push(Column {
                     root: page.clone(),
@@ -160,8 +166,8 @@ impl Discovery {
                     capped: false,
                 });
                 let column = self.columns.len() - 1;
-                self.column_of.insert(page.clone(), column);
-                self.pages_counted.insert(page.clone());
+                self.column_of.insert(page_key, column);
+                self.pages_counted.insert(page_key);
                 column
             }
             None => return Vec::new(),
@@ -174,7 +180,7 @@ impl Discovery {
                 continue; // a saved page's relative link
             };
             url.set_fragment(None);
-            let key = links::same_page(&url);
+            let key = url_key(&links::same_page(&url));
             if !matches!(url.scheme(), "http" | "https") || self.known.contains(&key) {
                 continue;
             }
@@ -189,7 +195,7 @@ impl Discovery {
                         continue;
                     }
                     self.columns[column].pages += 1;
-                    self.pages_counted.insert(url.as_str().to_string());
+                    self.pages_counted.insert(url_key(url.as_str()));
                 }
                 LinkKind::Report | LinkKind::Attachment => {
                     if !self.follow.years.is_empty()
@@ -215,17 +221,13 @@ impl Discovery {
                 }
             }
             self.known.insert(key);
-            self.column_of.insert(url.as_str().to_string(), column);
+            self.column_of.insert(url_key(url.as_str()), column);
             tasks.push(Task {
                 url,
                 found_on: Some(page.clone()),
             });
         }
         tasks
-    }
-
-    fn counted(&self, page: &str) -> bool {
-        self.pages_counted.contains(page)
     }
 
     fn cap(&mut self, column: usize) {
@@ -271,50 +273,6 @@ pub fn write_list(out: &mut dyn Write, found: &[Found]) -> io::Result<()> {
     Ok(())
 }
 
-/// URLs waiting to be crawled, hosts taking turns (a, b, c, a, b, a…) so
-/// that the requests in flight are never all one host's; each host's URLs
-/// keep their order.
-#[derive(Default)]
-pub struct Frontier {
-    hosts: IndexMap<String, VecDeque<Task>>,
-    turn: usize,
-    len: usize,
-}
-
-impl Frontier {
-    pub fn push(&mut self, task: Task) {
-        self.hosts
-            .entry(super::host_of(Some(&task.url)))
-            .or_default()
-            .push_back(task);
-        self.len += 1;
-    }
-
-    pub fn pop(&mut self) -> Option<Task> {
-        if self.hosts.is_empty() {
-            return None;
-        }
-        self.turn %= self.hosts.len();
-        let queue = &mut self.hosts[self.turn];
-        let task = queue.pop_front();
-        if queue.is_empty() {
-            self.hosts.shift_remove_index(self.turn);
-        } else {
-            self.turn += 1;
-        }
-        self.len -= 1;
-        task
-    }
-
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -351,36 +309,6 @@ mod tests {
     }
 
     #[test]
-    fn hosts_take_turns() {
-        let mut frontier = Frontier::default();
-        for url in [
-            "http://a.cn/1",
-            "http://a.cn/2",
-            "http://a.cn/3",
-            "http://b.cn/1",
-            "http://c.cn/1",
-            "http://b.cn/2",
-        ] {
-            frontier.push(task(url));
-        }
-        let mut order = Vec::new();
-        while let Some(t) = frontier.pop() {
-            order.push(t.url.to_string());
-        }
-        assert_eq!(
-            order,
-            [
-                "http://a.cn/1",
-                "http://b.cn/1",
-                "http://c.cn/1",
-                "http://a.cn/2",
-                "http://b.cn/2",
-                "http://a.cn/3"
-            ]
-        );
-    }
-
-    #[test]
     fn pages_are_capped_loops_end_and_years_filter_reports() {
         let follow = Follow {
             years: vec![2023],
@@ -388,7 +316,8 @@ mod tests {
             ..Follow::default()
         };
         let root = "http://a.cn/nb/";
-        let mut d = Discovery::new(follow, &[task(root)]);
+        let mut d = Discovery::new(follow);
+        d.list(&task(root));
         let first = d.discover(&list_page(
             root,
             &[

@@ -5,15 +5,16 @@
 //! half-written last line, which reopening cuts off. A URL with a record is
 //! done; a rerun skips it, so no URL is ever recorded twice.
 
-use std::collections::{HashMap, HashSet};
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufRead, Write};
 use std::path::{Path, PathBuf};
 
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Deserialize;
 
 use super::Error;
 use super::discover::is_list_page;
+use super::url_key;
 use crate::model::{Link, Report, Source, Status};
 
 pub struct Journal {
@@ -24,12 +25,12 @@ pub struct Journal {
 /// What an existing records file held when it was reopened.
 #[derive(Debug, Default)]
 pub struct Resumed {
-    /// URL → outcome of every record kept.
-    pub done: HashMap<String, Status>,
+    /// URL ([`url_key`]) → outcome of every record kept.
+    pub done: FxHashMap<u64, Status>,
     /// Bytes of a half-written last line that were cut off.
     pub repaired_bytes: usize,
-    /// URLs whose error record was dropped for `--retry-failed`.
-    pub dropped_errors: HashSet<String>,
+    /// URLs ([`url_key`]) whose error record was dropped for `--retry-failed`.
+    pub dropped_errors: FxHashSet<u64>,
     /// The records of list pages, in the order written (their URL, reason
     /// and links only): replaying them queues again what they led to.
     pub list_pages: Vec<Report>,
@@ -109,7 +110,7 @@ impl Journal {
                         .url
                         .ok_or_else(|| bad("the record has no source.url".to_string()))?;
                     if drop_errors && head.status == Status::Error {
-                        resumed.dropped_errors.insert(url);
+                        resumed.dropped_errors.insert(url_key(&url));
                         continue;
                     }
                     let mut record = Report::empty(
@@ -124,7 +125,7 @@ impl Journal {
                         record.links = head.links;
                         resumed.list_pages.push(record);
                     }
-                    resumed.done.insert(url, head.status);
+                    resumed.done.insert(url_key(&url), head.status);
                     if let Some(out) = &mut rewrite {
                         out.write_all(&line).map_err(io_err("cannot rewrite"))?;
                     }
@@ -214,7 +215,7 @@ mod tests {
 
         let (mut j, resumed) = Journal::open(&path, false).unwrap();
         assert_eq!(resumed.done.len(), 2);
-        assert_eq!(resumed.done["http://a.cn/2"], Status::Error);
+        assert_eq!(resumed.done[&url_key("http://a.cn/2")], Status::Error);
         assert!(resumed.repaired_bytes > 0);
         j.append(&record("http://a.cn/3", Status::Complete))
             .unwrap();
@@ -238,7 +239,10 @@ mod tests {
         }
         let (_, resumed) = Journal::open(&path, true).unwrap();
         assert_eq!(resumed.dropped_errors.len(), 1);
-        assert_eq!(resumed.done.keys().collect::<Vec<_>>(), ["http://a.cn/2"]);
+        assert_eq!(
+            resumed.done.keys().collect::<Vec<_>>(),
+            [&url_key("http://a.cn/2")]
+        );
         assert_eq!(crate::export::read_records(&path).unwrap().len(), 1);
     }
 

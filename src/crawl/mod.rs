@@ -1,15 +1,25 @@
 //! A URL list → one record per URL, politely and resumably; list pages are
 //! followed to the reports they list.
 //!
-//! Each URL becomes one task: take its host's slot (`per_host` in flight),
-//! then a global slot (`concurrency`), fetch (see [`crate::fetch`]), store
-//! the raw response in the [`cache`], extract on the blocking pool, and hand
-//! the record to the single writer, which appends it to the [`journal`] and
-//! then queues what a list page's record leads to ([`discover`]). A rerun
-//! skips URLs with a record, replays the list pages' records to queue again
-//! what they led to, and reads fetched-but-unrecorded responses from the
-//! cache, so an interrupted crawl resumes without refetching or duplicating
-//! anything.
+//! The [`schedule::Scheduler`] holds the URLs waiting and hands out slots
+//! (`concurrency` requests in flight, `per_host` to one host). Each URL given
+//! a slot becomes one task ([`process`]): fetch (see [`crate::fetch`]) or
+//! read the [`cache`], take a place in the bounded extraction queue, give
+//! the slot back, store the raw response and extract on the blocking pool
+//! (one extraction per core), and hand the record to the single writer,
+//! which appends it to the [`journal`] and then queues what a list page's
+//! record leads to ([`discover`]). Fetching and extraction overlap: a page
+//! waiting for a CPU holds no slot, and at most the queue's length of pages
+//! wait.
+//!
+//! A rerun skips URLs with a record, replays the list pages' records to
+//! queue again what they led to, and reads fetched-but-unrecorded responses
+//! from the cache, so an interrupted crawl resumes without refetching or
+//! duplicating anything.
+//!
+//! Memory does not grow with the list beyond a few dozen bytes a URL: URLs
+//! waiting are kept as text per host, and every set of URLs (done, listed,
+//! queued) holds 64-bit hashes ([`url_key`]).
 
 mod attachment;
 pub mod cache;
@@ -17,15 +27,16 @@ pub mod discover;
 pub mod journal;
 pub mod outcome;
 pub mod progress;
+pub mod schedule;
 pub mod urls;
 
-use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use tokio::sync::{Semaphore, SemaphorePermit};
+use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use url::Url;
 
@@ -33,10 +44,11 @@ use crate::export::{self, Format};
 use crate::fetch::{self, Fetcher, Response};
 use crate::model::Report;
 use cache::Cache;
-use discover::{Discovery, Frontier, is_list_page};
+use discover::{Discovery, is_list_page};
 pub use discover::{Follow, Found, Tally, Task};
 use journal::Journal;
 pub use progress::{Display, Summary};
+use schedule::{Scheduler, Slot};
 
 /// Errors that stop a whole crawl (a single URL's failure is a record).
 #[derive(Debug, thiserror::Error)]
@@ -100,6 +112,8 @@ pub struct Options {
     pub fetch: fetch::Config,
     pub display: Display,
     pub follow: Follow,
+    /// Leave the prose sections out of the records (`--no-sections`).
+    pub no_sections: bool,
 }
 
 /// `reports.jsonl` → `reports.cache`, beside it.
@@ -113,6 +127,20 @@ pub fn journal_path(options: &Options) -> PathBuf {
         OutputFormat::Jsonl => options.out.clone(),
         OutputFormat::AtEnd(_) | OutputFormat::CacheOnly => options.cache_dir.join("records.jsonl"),
     }
+}
+
+/// Most hosts a crawl starts with for which connections are kept open
+/// between requests. With more, hosts take turns, so a connection would sit
+/// idle (holding the buffers its last body grew) for most of the crawl.
+pub const KEEP_ALIVE_HOSTS: usize = 64;
+
+/// A URL as the crawl's sets keep it: a 64-bit hash (SipHash with fixed
+/// keys, the same in every run). Two of a million URLs share one with odds
+/// of about one in 30 million.
+pub fn url_key(url: &str) -> u64 {
+    let mut hasher = std::hash::DefaultHasher::new();
+    url.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// One URL's result, as the writer sees it.
@@ -130,40 +158,62 @@ struct Shared {
     fetcher: Fetcher,
     cache: Cache,
     mode: Mode,
-    global: Semaphore,
-    per_host: usize,
-    hosts: Mutex<HashMap<String, Arc<Semaphore>>>,
+    /// Places for fetched pages waiting for extraction: a page takes one
+    /// before its slot is given back, so fetching stops when they are full.
+    /// Four a core keep the cores fed through a burst; more would only hold
+    /// bodies in memory while the CPU is the bound. Never more than
+    /// `concurrency`, so a kill loses at most twice `concurrency` responses
+    /// not yet cached.
+    queue: Arc<Semaphore>,
     /// Extraction is CPU work: at most one per core at a time.
     cpu: Semaphore,
+    no_sections: bool,
     /// Whether an article's report file is fetched (`crawl`, not `discover`).
     follow_attachments: bool,
+    /// Follow-up fetches (an article's report file) take their slots here.
+    scheduler: Arc<Scheduler>,
 }
 
 /// Crawls `listed` (distinct, in order) and, unless told not to, the
 /// reports and further pages their list pages lead to. Returns when every
 /// URL has a record, or on Ctrl-C with the records so far kept.
-pub async fn run(listed: &[Task], options: &Options) -> Result<Summary, Error> {
+pub async fn run(
+    listed: impl IntoIterator<Item = Task>,
+    options: &Options,
+) -> Result<Summary, Error> {
     let (summary, _) = crawl(listed, options).await?;
     Ok(summary)
 }
 
 /// [`run`], also returning the report links found on list pages (what
 /// `xxgk discover` prints).
-pub async fn crawl(listed: &[Task], options: &Options) -> Result<(Summary, Vec<Found>), Error> {
+pub async fn crawl(
+    listed: impl IntoIterator<Item = Task>,
+    options: &Options,
+) -> Result<(Summary, Vec<Found>), Error> {
     let started = Instant::now();
     check_output_folder(&options.out)?;
     if options.mode == Mode::Offline {
         check_offline_cache(&options.cache_dir)?;
     }
-    let cache = Cache::open(&options.cache_dir).map_err(|source| Error::Io {
+    let cache_error = |source| Error::Io {
         path: options.cache_dir.clone(),
         action: "cannot open the cache folder",
         source,
-    })?;
+    };
+    // The folder itself, not missing parents: a typo is not created. It
+    // comes first, as it may hold the records.
+    match std::fs::create_dir(&options.cache_dir) {
+        Err(e) if e.kind() != io::ErrorKind::AlreadyExists => return Err(cache_error(e)),
+        _ => {}
+    }
     let (mut journal, resumed) = Journal::open(&journal_path(options), options.retry_failed)?;
+    let cache = Cache::open(&options.cache_dir, |url| {
+        resumed.done.contains_key(&url_key(url))
+    })
+    .map_err(cache_error)?;
 
     let mut summary = Summary {
-        listed: listed.len(),
         following: options.follow.enabled,
         command: if options.follow.fetch_reports {
             "crawl"
@@ -172,29 +222,30 @@ pub async fn crawl(listed: &[Task], options: &Options) -> Result<(Summary, Vec<F
         },
         ..Summary::default()
     };
-    let mut discovery = Discovery::new(options.follow.clone(), listed);
-    let mut frontier = Frontier::default();
-    let queue = |task: Task, summary: &mut Summary, frontier: &mut Frontier| match resumed
-        .done
-        .get(task.url.as_str())
-    {
-        Some(status) => summary.earlier.add(*status),
-        None => frontier.push(task),
-    };
+    let mut discovery = Discovery::new(options.follow.clone());
+    let scheduler = Scheduler::new(options.concurrency, options.per_host);
+    let queue =
+        |task: Task, summary: &mut Summary| match resumed.done.get(&url_key(task.url.as_str())) {
+            Some(status) => summary.earlier.add(*status),
+            None => scheduler.push(&task),
+        };
     for task in listed {
-        queue(task.clone(), &mut summary, &mut frontier);
+        summary.listed += 1;
+        discovery.list(&task);
+        queue(task, &mut summary);
     }
+    scheduler.shrink();
     // What the list pages recorded before led to, queued again in the
     // order it was first queued.
     for record in &resumed.list_pages {
         summary.list_pages_earlier += usize::from(summary.following);
         for task in discovery.discover(record) {
             summary.discovered += 1;
-            queue(task, &mut summary, &mut frontier);
+            queue(task, &mut summary);
         }
     }
 
-    let mut progress = progress::Progress::new(options.display, frontier.len());
+    let mut progress = progress::Progress::new(options.display, scheduler.waiting());
     if resumed.repaired_bytes > 0 {
         progress.warn(&format!(
             "xxgk: {}: cut off a half-written last record ({} bytes) left by an interrupted run",
@@ -203,32 +254,24 @@ pub async fn crawl(listed: &[Task], options: &Options) -> Result<(Summary, Vec<F
         ));
     }
 
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let fetch = fetch::Config {
+        keep_alive: options.fetch.keep_alive && scheduler.hosts() <= KEEP_ALIVE_HOSTS,
+        ..options.fetch.clone()
+    };
     let shared = Arc::new(Shared {
-        fetcher: Fetcher::new(options.fetch.clone())?,
+        fetcher: Fetcher::new(fetch)?,
         cache,
         mode: options.mode,
-        global: Semaphore::new(options.concurrency.max(1)),
-        per_host: options.per_host.max(1),
-        hosts: Mutex::new(HashMap::new()),
-        cpu: Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())),
+        queue: Arc::new(Semaphore::new(options.concurrency.min(4 * cores).max(1))),
+        cpu: Semaphore::new(cores),
+        no_sections: options.no_sections,
         follow_attachments: options.follow.fetch_reports,
+        scheduler: scheduler.clone(),
     });
-    // Tasks are started a window at a time, so memory stays flat for any
-    // list length; the frontier hands out hosts in turn.
-    let window = (options.concurrency * 16).max(256);
     let mut tasks = JoinSet::new();
-    let mut in_flight: HashMap<tokio::task::Id, Task> = HashMap::new();
-    let fill = |tasks: &mut JoinSet<Done>,
-                in_flight: &mut HashMap<tokio::task::Id, Task>,
-                frontier: &mut Frontier| {
-        while tasks.len() < window {
-            let Some(task) = frontier.pop() else { break };
-            let retrying = resumed.dropped_errors.contains(task.url.as_str());
-            let handle = tasks.spawn(process(shared.clone(), task.clone(), retrying));
-            in_flight.insert(handle.id(), task);
-        }
-    };
-    fill(&mut tasks, &mut in_flight, &mut frontier);
+    // Which URL each task is processing, to record it should the task panic.
+    let mut processing: rustc_hash::FxHashMap<tokio::task::Id, Task> = Default::default();
 
     let mut ticker = tokio::time::interval_at(
         tokio::time::Instant::now() + progress::LOG_EVERY,
@@ -237,16 +280,26 @@ pub async fn crawl(listed: &[Task], options: &Options) -> Result<(Summary, Vec<F
     let ctrl_c = tokio::signal::ctrl_c();
     tokio::pin!(ctrl_c);
     loop {
+        // Listen before starting tasks, so a slot freed meanwhile is heard.
+        let freed = scheduler.when_freed();
+        while let Some((task, slot)) = scheduler.next() {
+            let retrying = resumed.dropped_errors.contains(&url_key(task.url.as_str()));
+            let handle = tasks.spawn(process(shared.clone(), task.clone(), slot, retrying));
+            processing.insert(handle.id(), task);
+        }
+        if tasks.is_empty() && scheduler.waiting() == 0 {
+            break;
+        }
         let done = tokio::select! {
-            joined = tasks.join_next_with_id() => match joined {
-                None => break,
+            joined = tasks.join_next_with_id(), if !tasks.is_empty() => match joined {
+                None => continue,
                 Some(Ok((id, done))) => {
-                    in_flight.remove(&id);
+                    processing.remove(&id);
                     done
                 }
                 Some(Err(e)) => {
                     // A task that panicked still owes its URL a record.
-                    let task = in_flight.remove(&e.id());
+                    let task = processing.remove(&e.id());
                     let report = Report::error(
                         source_of(task.as_ref()),
                         format!("internal error in xxgk: {e}"),
@@ -255,6 +308,7 @@ pub async fn crawl(listed: &[Task], options: &Options) -> Result<(Summary, Vec<F
                     Done { report, host, fetch_time: None, warning: None }
                 }
             },
+            _ = freed => continue,
             _ = ticker.tick() => {
                 progress.log_line();
                 continue;
@@ -277,13 +331,12 @@ pub async fn crawl(listed: &[Task], options: &Options) -> Result<(Summary, Vec<F
         }
         for task in discovery.discover(&done.report) {
             summary.discovered += 1;
-            if !resumed.done.contains_key(task.url.as_str()) {
+            if !resumed.done.contains_key(&url_key(task.url.as_str())) {
                 progress.add_to_do(1);
-                frontier.push(task);
+                scheduler.push(&task);
             }
         }
         summary.count_host(done.host, &done.report, done.fetch_time);
-        fill(&mut tasks, &mut in_flight, &mut frontier);
     }
     progress.finish();
     drop(journal);
@@ -337,19 +390,46 @@ fn check_offline_cache(dir: &Path) -> Result<(), Error> {
     })
 }
 
-/// One URL, start to record.
-///
-/// The global slot is held from fetch (or cache read) until extraction
-/// starts, so bodies waiting for a CPU never pile up beyond `concurrency`.
-async fn process(shared: Arc<Shared>, task: Task, retrying: bool) -> Done {
-    let url = &task.url;
-    let host = host_of(Some(url));
+/// One URL, start to record, in `slot`.
+async fn process(shared: Arc<Shared>, task: Task, slot: Slot, retrying: bool) -> Done {
     let mut done = Done {
         report: Report::error(source_of(Some(&task)), ""),
-        host,
+        host: host_of(Some(&task.url)),
         fetch_time: None,
         warning: None,
     };
+    let (response, fetch_time) = match obtain(&shared, &task, slot, retrying).await {
+        Ok(obtained) => obtained,
+        Err((report, fetch_time)) => {
+            done.report = report;
+            done.fetch_time = fetch_time;
+            return done;
+        }
+    };
+    done.fetch_time = fetch_time;
+    let (report, warning) = extract(&shared, &task, response, fetch_time.is_some()).await;
+    done.report = report;
+    done.warning = warning;
+    // An article whose report is an attached file: the file is fetched and
+    // read in its place (a follow-up slot, the same cache and rules), see
+    // `attachment`.
+    if shared.follow_attachments && attachment::wanted(&done.report) {
+        attachment::follow(&shared, &mut done, retrying).await;
+    }
+    done
+}
+
+/// `task`'s response, from the cache or the network, once it holds a place
+/// in the extraction queue (the slot is given back then), with the server's
+/// time when it was fetched. A URL that ends here is its record, with the
+/// server's time when a request was made.
+async fn obtain(
+    shared: &Shared,
+    task: &Task,
+    mut slot: Slot,
+    retrying: bool,
+) -> Result<(Queued, Option<Duration>), (Report, Option<Duration>)> {
+    let url = &task.url;
     let cached_status = match shared.mode {
         Mode::Refresh => None,
         _ => shared.cache.status(url.as_str()),
@@ -360,48 +440,73 @@ async fn process(shared: Arc<Shared>, task: Task, retrying: bool) -> Done {
         Some(status) => !retrying || (200..300).contains(&status),
         None => false,
     };
-    let mut global = None;
-    let mut response = None;
-    if use_cache || shared.mode == Mode::Offline {
-        global = shared.global.acquire().await.ok();
-        response = shared.cache.get(url.as_str());
-    }
-    let response = match response {
-        Some(response) => response,
+    let cached = (use_cache || shared.mode == Mode::Offline)
+        .then(|| shared.cache.get(url.as_str()))
+        .flatten();
+    let (response, fetch_time) = match cached {
+        Some(response) => (response, None),
         None if shared.mode == Mode::Offline => {
-            done.report = Report::error(
-                source_of(Some(&task)),
+            let report = Report::error(
+                source_of(Some(task)),
                 "not in the cache (--offline fetches nothing; run without it to fetch)",
             );
-            return done;
+            return Err((report, None));
         }
         None => {
-            drop(global.take());
-            let (fetched, permit) = fetch(&shared, &task, &done.host).await;
-            let response = match fetched {
-                Ok(response) => response,
-                Err((report, server_time)) => {
-                    // Refused before any request (robots.txt): no fetch.
-                    done.fetch_time = (!server_time.is_zero()).then_some(server_time);
-                    done.report = report;
-                    return done;
-                }
-            };
-            done.fetch_time = Some(response.server_time);
-            global = permit;
-            response
+            let response = fetch_in(shared, task, &mut slot).await?;
+            let server_time = response.server_time;
+            (response, Some(server_time))
         }
     };
-    let fetched = done.fetch_time.is_some();
+    // While the queue is full the slot stays taken: fetching waits for the CPU.
+    let place = shared.queue.clone().acquire_owned().await.ok();
+    drop(slot);
+    Ok((
+        Queued {
+            response,
+            _place: place,
+        },
+        fetch_time,
+    ))
+}
+
+/// Fetches `task` in `slot`; a failure is the URL's record, with the
+/// server's time when a request was made (robots.txt refuses before any).
+async fn fetch_in(
+    shared: &Shared,
+    task: &Task,
+    slot: &mut Slot,
+) -> Result<Response, (Report, Option<Duration>)> {
+    let fetched = shared.fetcher.fetch(&task.url).await;
+    slot.fetched();
+    fetched.map_err(|failure| {
+        let time = (!failure.server_time.is_zero()).then_some(failure.server_time);
+        (outcome::failed(source_of(Some(task)), &failure), time)
+    })
+}
+
+/// A response holding a place in the extraction queue until it is dropped.
+struct Queued {
+    response: Response,
+    _place: Option<tokio::sync::OwnedSemaphorePermit>,
+}
+
+/// Caches a fetched response and extracts its record, on a core of its own.
+async fn extract(
+    shared: &Arc<Shared>,
+    task: &Task,
+    queued: Queued,
+    fetched: bool,
+) -> (Report, Option<String>) {
     let cpu = shared.cpu.acquire().await;
-    drop(global);
     // Caching is file I/O and extraction CPU work: both off the async workers.
     // The response is cached before its record is written, so a crash in
     // between costs a re-extraction, never a refetch.
     let task_shared = shared.clone();
-    let task_url = url.clone();
-    let source = source_of(Some(&task));
+    let task_url = task.url.clone();
+    let source = source_of(Some(task));
     let joined = tokio::task::spawn_blocking(move || {
+        let Queued { response, _place } = queued;
         let warning = fetched
             .then(|| task_shared.cache.put(task_url.as_str(), &response).err())
             .flatten()
@@ -411,58 +516,21 @@ async fn process(shared: Arc<Shared>, task: Task, retrying: bool) -> Done {
                     task_shared.cache.dir().display()
                 )
             });
-        (outcome::read_response(source, &response), warning)
+        let mut report = outcome::read_response(source, &response);
+        if task_shared.no_sections {
+            report.sections = Default::default();
+        }
+        (report, warning)
     })
     .await;
     drop(cpu);
-    match joined {
-        Ok((report, warning)) => {
-            done.report = report;
-            done.warning = warning;
-        }
-        Err(e) => {
-            done.report = Report::error(
-                source_of(Some(&task)),
-                format!("internal error in xxgk while extracting: {e}"),
-            );
-        }
-    }
-    // An article whose report is an attached file: the file is fetched and
-    // read in its place (same slots, cache and rules), see `attachment`.
-    if shared.follow_attachments && attachment::wanted(&done.report) {
-        attachment::follow(&shared, &mut done, retrying).await;
-    }
-    done
-}
-
-/// Fetches under the host's and the global limits. Returns the outcome (a
-/// failure as its record, with the server's time) and the global slot, to
-/// be held until extraction starts.
-async fn fetch<'a>(
-    shared: &'a Shared,
-    task: &Task,
-    host: &str,
-) -> (
-    Result<Response, (Report, Duration)>,
-    Option<SemaphorePermit<'a>>,
-) {
-    let host_slots = {
-        let mut hosts = shared.hosts.lock().unwrap_or_else(|e| e.into_inner());
-        hosts
-            .entry(host.to_string())
-            .or_insert_with(|| Arc::new(Semaphore::new(shared.per_host)))
-            .clone()
-    };
-    // Host first: a task waiting for a busy host must not hold a global slot.
-    let _host = host_slots.acquire().await;
-    let global = shared.global.acquire().await.ok();
-    let response = shared.fetcher.fetch(&task.url).await.map_err(|failure| {
-        (
-            outcome::failed(source_of(Some(task)), &failure),
-            failure.server_time,
-        )
-    });
-    (response, global)
+    joined.unwrap_or_else(|e| {
+        let report = Report::error(
+            source_of(Some(task)),
+            format!("internal error in xxgk while extracting: {e}"),
+        );
+        (report, None)
+    })
 }
 
 /// The record's source for a task: its URL and where it was found.

@@ -6,6 +6,7 @@
 use url::Url;
 
 use super::Task;
+use super::schedule::TaskQueue;
 
 /// A list line that is not a URL xxgk can fetch.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,7 +29,8 @@ pub struct Repeat {
 /// The URLs of a list, in order and without duplicates, and its bad lines.
 #[derive(Debug, Default)]
 pub struct UrlList {
-    pub urls: Vec<Task>,
+    /// Kept as text: a list of a million URLs takes tens of megabytes.
+    pub urls: TaskQueue,
     pub bad: Vec<BadLine>,
     pub repeats: Vec<Repeat>,
 }
@@ -52,7 +54,9 @@ pub struct NotAList {
 /// server), so `page#top` and `page` are one URL.
 pub fn parse(text: &str) -> Result<UrlList, NotAList> {
     let mut list = UrlList::default();
-    let mut first_line = std::collections::HashMap::new();
+    // URL key → its line. Two URLs sharing a key (odds of one in 30
+    // million over a million URLs) would show as a repeat, named with both lines.
+    let mut first_line = rustc_hash::FxHashMap::default();
     let mut candidates = 0;
     for (i, raw) in text.lines().enumerate() {
         let line = raw.trim_start_matches('\u{feff}').trim();
@@ -74,7 +78,8 @@ pub fn parse(text: &str) -> Result<UrlList, NotAList> {
         match parse_url(first) {
             Ok(mut url) => {
                 url.set_fragment(None);
-                if let Some(&first) = first_line.get(url.as_str()) {
+                let key = super::url_key(url.as_str());
+                if let Some(&first) = first_line.get(&key) {
                     list.repeats.push(Repeat {
                         line: i + 1,
                         first,
@@ -82,13 +87,13 @@ pub fn parse(text: &str) -> Result<UrlList, NotAList> {
                     });
                     continue;
                 }
-                first_line.insert(url.as_str().to_string(), i + 1);
+                first_line.insert(key, i + 1);
                 // `xxgk discover` lists: url, title, year, published, found_on.
                 let found_on = (fields.len() >= 5)
                     .then(|| fields[4].trim())
                     .filter(|f| f.starts_with("http://") || f.starts_with("https://"))
                     .map(str::to_string);
-                list.urls.push(Task { url, found_on });
+                list.urls.push(&Task { url, found_on });
             }
             Err(reason) => list.bad.push(bad(reason)),
         }
@@ -177,8 +182,8 @@ fn shorten(line: &str) -> String {
 mod tests {
     use super::*;
 
-    fn urls(list: &UrlList) -> Vec<&str> {
-        list.urls.iter().map(|t| t.url.as_str()).collect()
+    fn urls(list: &UrlList) -> Vec<String> {
+        list.urls.clone().map(|t| t.url.to_string()).collect()
     }
 
     #[test]
@@ -232,7 +237,8 @@ mod tests {
                    http://a.cn/nb/1.html\t某县2023年度政府信息公开工作年度报告\t2023\t2024-01-30\thttp://a.cn/nb/\n";
         let list = parse(tsv).unwrap();
         assert_eq!(urls(&list), ["http://a.cn/nb/1.html"]);
-        assert_eq!(list.urls[0].found_on.as_deref(), Some("http://a.cn/nb/"));
+        let first = list.urls.clone().next().unwrap();
+        assert_eq!(first.found_on.as_deref(), Some("http://a.cn/nb/"));
     }
 
     #[test]
