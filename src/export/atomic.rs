@@ -71,6 +71,14 @@ where
             "is a directory; give a file name",
         ));
     }
+    // A device, pipe or socket (`-o /dev/null`, `-o /dev/stdout`, a FIFO) is
+    // written to as it is: renaming a file over it would replace the device
+    // with a plain file, for every program on the machine.
+    if fs::metadata(path).is_ok_and(|meta| !meta.is_file()) {
+        let mut out = BufWriter::new(fs::OpenOptions::new().write(true).open(path)?);
+        write(&mut out)?;
+        return out.flush();
+    }
     let file_name = path
         .file_name()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "has no file name"))?;
@@ -220,5 +228,33 @@ mod tests {
         fs::write(&probe, "").unwrap();
         let mode = fs::metadata(&probe).unwrap().permissions().mode();
         0o044 & !mode
+    }
+
+    /// Writing to a FIFO (as to `/dev/null` or `/dev/stdout`) writes through
+    /// it and leaves it a FIFO; it is never replaced by a plain file.
+    #[cfg(unix)]
+    #[test]
+    fn a_device_or_pipe_is_written_to_not_replaced() {
+        use std::os::unix::ffi::OsStrExt;
+        use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("pipe");
+        let c_path = std::ffi::CString::new(fifo.as_os_str().as_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o600) }, 0);
+        // A reader opened without blocking lets the writer open the FIFO.
+        let mut reader = fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(&fifo)
+            .unwrap();
+        Output::File(fifo.clone())
+            .write_with(|w| w.write_all(b"records\n"))
+            .unwrap();
+        let mut got = Vec::new();
+        let _ = std::io::Read::read_to_end(&mut reader, &mut got);
+        assert_eq!(got, b"records\n");
+        assert!(fs::metadata(&fifo).unwrap().file_type().is_fifo());
+        assert!(leftovers(dir.path()).iter().all(|name| name == "pipe"));
     }
 }
