@@ -8,12 +8,15 @@
 
 #[path = "../tests/support/http_server.rs"]
 mod http_server;
+#[path = "support/usage.rs"]
+mod usage;
 
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use http_server::{Reply, Server};
+use usage::{cpu_seconds, wait_with_usage};
 
 const PAGES: usize = 2_000;
 const CONCURRENCY: usize = 32;
@@ -143,7 +146,7 @@ fn bench(label: &str, page: Vec<u8>, content_type: &'static str, status: &str, a
         "every record is {status}"
     );
 
-    let cpu = tv(usage.ru_utime) + tv(usage.ru_stime);
+    let cpu = cpu_seconds(&usage);
     // An article and its file are two requests, one after the other.
     let requests = if article { 2.0 } else { 1.0 };
     let ideal = CONCURRENCY as f64 / LATENCY.as_secs_f64() / requests;
@@ -161,19 +164,4 @@ fn bench(label: &str, page: Vec<u8>, content_type: &'static str, status: &str, a
         cpu / PAGES as f64 * 1000.0
     );
     println!("  peak RSS {:.1} MB", usage.ru_maxrss as f64 / 1024.0);
-}
-
-/// Waits for the child and returns its exit code and resource usage.
-fn wait_with_usage(pid: libc::pid_t) -> (i32, libc::rusage) {
-    let mut status = 0;
-    // SAFETY: rusage is plain data that wait4 fills in.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: `pid` is our own child, not yet waited for.
-    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(r, pid, "wait4 failed");
-    (libc::WEXITSTATUS(status), usage)
-}
-
-fn tv(t: libc::timeval) -> f64 {
-    t.tv_sec as f64 + t.tv_usec as f64 / 1e6
 }

@@ -18,6 +18,9 @@
 //! | `XXGK_SCALE_CONCURRENCY` | `64` |
 //! | `XXGK_SCALE_ARGS` | extra `xxgk crawl` arguments, split on spaces |
 
+#[path = "support/usage.rs"]
+mod usage;
+
 use std::io::BufRead;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::Path;
@@ -28,6 +31,7 @@ use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+use usage::{cpu_seconds, own_cpu, wait_with_usage};
 
 const FAST: Duration = Duration::from_millis(50);
 const SLOW: Duration = Duration::from_secs(1);
@@ -110,7 +114,7 @@ fn run(farm: &Farm, urls: usize, concurrency: usize, extra: &str, cores: usize) 
     }
     assert_eq!(records, urls, "one record per URL");
 
-    let cpu = tv(usage.ru_utime) + tv(usage.ru_stime);
+    let cpu = cpu_seconds(&usage);
     let cpu_per_page = cpu / urls as f64;
     let rate = urls as f64 / wall;
     let hosts = farm.addrs.len();
@@ -180,16 +184,12 @@ fn urls_of(h: usize, urls: usize, hosts: usize) -> usize {
 
 /// N of `.../report/N.html"` in a record's `source.url`.
 fn report_number(line: &[u8]) -> Option<usize> {
-    let at = memchr_find(line, b"/report/")? + b"/report/".len();
+    let at = memchr::memmem::find(line, b"/report/")? + b"/report/".len();
     let digits = line[at..].iter().take_while(|b| b.is_ascii_digit()).count();
     std::str::from_utf8(&line[at..at + digits])
         .ok()?
         .parse()
         .ok()
-}
-
-fn memchr_find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
 }
 
 fn dir_size(path: &Path) -> u64 {
@@ -408,28 +408,4 @@ fn sample_rss(pid: u32) -> std::thread::JoinHandle<Vec<f64>> {
         }
         samples
     })
-}
-
-/// CPU seconds this process (the servers) has used.
-fn own_cpu() -> f64 {
-    // SAFETY: rusage is plain data that getrusage fills in.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: a valid pointer to it.
-    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
-    tv(usage.ru_utime) + tv(usage.ru_stime)
-}
-
-/// Waits for the child and returns its exit code and resource usage.
-fn wait_with_usage(pid: libc::pid_t) -> (i32, libc::rusage) {
-    let mut status = 0;
-    // SAFETY: rusage is plain data that wait4 fills in.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: `pid` is our own child, not yet waited for.
-    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(r, pid, "wait4 failed");
-    (libc::WEXITSTATUS(status), usage)
-}
-
-fn tv(t: libc::timeval) -> f64 {
-    t.tv_sec as f64 + t.tv_usec as f64 / 1e6
 }
